@@ -1,0 +1,118 @@
+"""The command line: `phase1-explorer serve | simulate | designs` (DESIGN.md §5)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .core.designs import design_classes
+from .core.errors import ProtocolError
+from .core.protocol import load_protocol
+from .core.runner import run_protocol
+from .reports import designs_as_json, designs_as_text, result_as_csv, result_as_markdown
+
+EXIT_BAD_INPUT = 2
+
+
+def _fail(message: str) -> int:
+    print(f"phase1-explorer: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _write(text: str, out: str | None) -> None:
+    if out:
+        Path(out).write_text(text)
+    else:
+        sys.stdout.write(text)
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    """Run a protocol file and print its operating characteristics."""
+    method = "exact" if args.exact else "monte-carlo" if args.monte_carlo else None
+    try:
+        protocol = load_protocol(args.protocol)
+        result = run_protocol(protocol, method=method, trials=args.trials, seed=args.seed)
+    except ProtocolError as e:
+        return _fail(f"{args.protocol} cannot be used:\n" + "\n".join(f"  {p}" for p in e.problems))
+    for w in result.to_dict()["warnings"]:
+        print(f"phase1-explorer: warning: {w}", file=sys.stderr)
+    if args.format == "json":
+        text = json.dumps(result.to_dict(), indent=2) + "\n"
+    elif args.format == "csv":
+        text = result_as_csv(result)
+    else:
+        text = result_as_markdown(result)
+    try:
+        _write(text, args.out)
+    except OSError as e:
+        return _fail(f"cannot write {args.out}: {e.strerror}")
+    return 0
+
+
+def cmd_designs(args: argparse.Namespace) -> int:
+    """List every design with its options, defaults and meaning."""
+    classes = list(design_classes().values())
+    if args.format == "json":
+        print(json.dumps(designs_as_json(classes), indent=2))
+    else:
+        sys.stdout.write(designs_as_text(classes, markdown=args.format == "md"))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the explorer app with Voila."""
+    from .serve import serve
+
+    if args.protocol:
+        try:
+            load_protocol(args.protocol)
+        except ProtocolError as e:
+            return _fail(f"{args.protocol} cannot be used:\n" + "\n".join(f"  {p}" for p in e.problems))
+    return serve(protocol=args.protocol, port=args.port, open_browser=not args.no_browser)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="phase1-explorer",
+        description="Design phase I dose-escalation trials and see their operating characteristics.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{serve,simulate,designs}")
+
+    p = sub.add_parser("serve", help="serve the explorer app in the browser (Voila, on 127.0.0.1)")
+    p.add_argument("protocol", nargs="?", help="a protocol JSON file to open (default: the CAR4SAR preset)")
+    p.add_argument("--port", type=int, default=8866, help="port to serve on (default 8866)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("simulate", help="operating characteristics of a protocol file")
+    p.add_argument("protocol", help="the protocol JSON file")
+    p.add_argument("--trials", type=int, help="number of simulated trials (overrides the file)")
+    p.add_argument("--seed", type=int, help="random seed (overrides the file)")
+    m = p.add_mutually_exclusive_group()
+    m.add_argument("--exact", action="store_true", help="exact enumeration (an error if not feasible)")
+    m.add_argument("--monte-carlo", action="store_true", help="Monte Carlo simulation")
+    p.add_argument("--out", help="write to this file instead of standard output")
+    p.add_argument("--format", choices=("json", "csv", "md"), default="json", help="output format (default json)")
+    p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("designs", help="every design with its options, defaults and meaning")
+    p.add_argument("--format", choices=("text", "md", "json"), default="text", help="output format (default text)")
+    p.set_defaults(func=cmd_designs)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args: Any = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

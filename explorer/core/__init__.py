@@ -1,0 +1,1 @@
+"""The simulation core: pure NumPy, no widgets, no plotting."""

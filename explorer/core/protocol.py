@@ -1,0 +1,381 @@
+"""The protocol: dose ladder, truth, target, design, trials and seed; parsed, validated and saved as JSON."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .designs import design_classes, find_design
+from .designs.base import Design, json_value
+from .errors import Problem, ProtocolError
+
+MIN_DOSES, MAX_DOSES = 2, 12
+MAX_TRIALS = 1_000_000
+DEFAULT_TRIALS = 10_000
+DEFAULT_SEED = 2024
+METHODS = ("auto", "exact", "monte-carlo")
+TOP_KEYS = ("title", "description", "target", "doses", "truth", "start_dose", "design", "trials", "seed",
+            "method", "arms", "arm_design")
+DOSE_KEYS = ("label", "value", "unit")
+
+
+@dataclass(frozen=True)
+class Dose:
+    """One rung of a dose ladder."""
+
+    label: str
+    value: float | None = None
+    unit: str | None = None
+
+    def to_json(self) -> str | dict[str, Any]:
+        """A plain label when that is all there is, else an object."""
+        if self.value is None and self.unit is None:
+            return self.label
+        out: dict[str, Any] = {"label": self.label}
+        if self.value is not None:
+            out["value"] = self.value
+        if self.unit is not None:
+            out["unit"] = self.unit
+        return out
+
+
+@dataclass(frozen=True)
+class DesignSpec:
+    """A design method with every option resolved (defaults filled in)."""
+
+    method: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def build(self, n_doses: int, target: float, start_dose: int) -> Design:
+        """The design object for a ladder of n_doses (start_dose 1-based)."""
+        cls = find_design(self.method)
+        assert cls is not None
+        return cls(n_doses, target, start_dose - 1, **self.options)
+
+    def to_json(self) -> dict[str, Any]:
+        """As written in a protocol file."""
+        return {"method": self.method, **{k: (list(v) if isinstance(v, tuple) else v)
+                                          for k, v in self.options.items()}}
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """Everything needed to reproduce a result. Dose levels are 1-based here, as users see them."""
+
+    target: float
+    doses: tuple[Dose, ...]
+    truth: tuple[float, ...]
+    design: DesignSpec
+    start_dose: int = 1
+    trials: int = DEFAULT_TRIALS
+    seed: int = DEFAULT_SEED
+    method: str = "auto"
+    title: str | None = None
+    description: str | None = None
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def n_doses(self) -> int:
+        """Number of doses in the ladder."""
+        return len(self.doses)
+
+    def build_design(self) -> Design:
+        """The design object for this protocol."""
+        return self.design.build(self.n_doses, self.target, self.start_dose)
+
+    def with_changes(self, **changes: Any) -> Protocol:
+        """A copy with some fields changed, validated again."""
+        return protocol_from_dict({**self.to_dict(), **changes})
+
+    def to_dict(self) -> dict[str, Any]:
+        """The protocol as a JSON object (loadable by `phase1-explorer simulate`)."""
+        out: dict[str, Any] = {}
+        if self.title is not None:
+            out["title"] = self.title
+        if self.description is not None:
+            out["description"] = self.description
+        out.update({
+            "target": self.target,
+            "doses": [d.to_json() for d in self.doses],
+            "truth": list(self.truth),
+            "start_dose": self.start_dose,
+            "design": self.design.to_json(),
+            "trials": self.trials,
+            "seed": self.seed,
+        })
+        if self.method != "auto":
+            out["method"] = self.method
+        return out
+
+    def to_json(self) -> str:
+        """The protocol file's text."""
+        return json.dumps(self.to_dict(), indent=2) + "\n"
+
+
+# ---- validation helpers --------------------------------------------------------------------
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _is_whole(v: Any) -> bool:
+    return _is_number(v) and float(v).is_integer()
+
+
+def _show(v: Any) -> str:
+    text = json.dumps(v) if not isinstance(v, float) or math.isfinite(v) else str(v)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _unknown_key(key: str, valid: tuple[str, ...], where: str) -> Problem:
+    near = difflib.get_close_matches(key, valid, n=1)
+    hint = f' Did you mean "{near[0]}"?' if near else ""
+    return Problem(f"{where}{key}", f'"{key}" is not a known key.{hint} Valid keys: {", ".join(valid)}.')
+
+
+def _parse_doses(raw: Any, n_truth: int | None, problems: list[Problem]) -> tuple[Dose, ...] | None:
+    if raw is None:
+        if n_truth is None:
+            return None
+        return tuple(Dose(f"DL{i + 1}") for i in range(n_truth))
+    if not isinstance(raw, list):
+        problems.append(Problem("doses", f"{_show(raw)} is not a list; give a list of labels such as "
+                                         f'["DL1", "DL2"] or objects {{"label": ..., "value": ..., "unit": ...}}.'))
+        return None
+    doses = []
+    for i, item in enumerate(raw):
+        where = f"doses[{i}]"
+        if isinstance(item, str):
+            doses.append(Dose(item))
+        elif isinstance(item, dict):
+            bad = False
+            for k in item:
+                if k not in DOSE_KEYS:
+                    problems.append(_unknown_key(k, DOSE_KEYS, where + "."))
+                    bad = True
+            label, value, unit = item.get("label"), item.get("value"), item.get("unit")
+            if value is not None and (not _is_number(value) or value <= 0):
+                problems.append(Problem(f"{where}.value", f"{_show(value)} is not a positive number; give the "
+                                        f"dose amount, e.g. 1e6 (or leave value out)."))
+                bad = True
+            if unit is not None and not isinstance(unit, str):
+                problems.append(Problem(f"{where}.unit", f"{_show(unit)} is not text; give a unit such as "
+                                        f'"cells/kg".'))
+                bad = True
+            if label is None and value is not None and _is_number(value):
+                label = f"{value:g}" + (f" {unit}" if isinstance(unit, str) else "")
+            if not isinstance(label, str):
+                problems.append(Problem(f"{where}.label", f"{_show(label)} is not text; give each dose a label "
+                                        f'such as "DL{i + 1}".'))
+                bad = True
+            if not bad:
+                doses.append(Dose(label, float(value) if value is not None else None, unit))
+        else:
+            problems.append(Problem(where, f"{_show(item)} is neither a label nor an object; give a label such "
+                                           f'as "DL{i + 1}" or {{"label": "DL{i + 1}", "value": 1e6}}.'))
+    if len(doses) != len(raw):
+        return None
+    for i, d in enumerate(doses):
+        if not d.label.strip():
+            problems.append(Problem(f"doses[{i}]", "the label is empty; give each dose a label."))
+    labels = [d.label for d in doses]
+    for i, lab in enumerate(labels):
+        if lab in labels[:i]:
+            problems.append(Problem(f"doses[{i}]", f'the label "{lab}" is used twice; give each dose its own label.'))
+    values = [d.value for d in doses]
+    if any(v is not None for v in values) and any(v is None for v in values):
+        problems.append(Problem("doses", "some doses have a value and some do not; give a value for every dose "
+                                         "or for none."))
+    elif all(v is not None for v in values):
+        for i in range(1, len(values)):
+            if values[i] <= values[i - 1]:
+                problems.append(Problem(f"doses[{i}].value", f"{values[i]:g} is not above the dose below it "
+                                        f"({values[i - 1]:g}); list doses from lowest to highest."))
+                break
+    return tuple(doses)
+
+
+def _parse_truth(raw: Any, problems: list[Problem], where: str = "truth") -> tuple[float, ...] | None:
+    if not isinstance(raw, list):
+        problems.append(Problem(where, f"{_show(raw)} is not a list; give the true DLT probability of each dose, "
+                                       f"e.g. [0.05, 0.12, 0.25, 0.45]."))
+        return None
+    ok = True
+    for i, v in enumerate(raw):
+        if not _is_number(v):
+            problems.append(Problem(f"{where}[{i}]", f"{_show(v)} is not a number; give a probability from 0 to 1."))
+            ok = False
+        elif not 0.0 <= v <= 1.0:
+            problems.append(Problem(f"{where}[{i}]", f"{_show(v)} is outside [0, 1]; a DLT probability must be "
+                                    f"from 0 to 1 (write 25% as 0.25)."))
+            ok = False
+    return tuple(float(v) for v in raw) if ok else None
+
+
+def _monotone_warning(truth: tuple[float, ...], where: str = "truth") -> list[str]:
+    for i in range(1, len(truth)):
+        if truth[i] < truth[i - 1]:
+            return [f"{where} is not increasing with dose (level {i}: {truth[i - 1]:g} > level {i + 1}: "
+                    f"{truth[i]:g}); results are computed for it as given."]
+    return []
+
+
+def _parse_design(raw: Any, target: float | None, n_doses: int | None, problems: list[Problem],
+                  where: str = "design") -> DesignSpec | None:
+    names = ", ".join(f'"{m}"' for m in design_classes())
+    if not isinstance(raw, dict):
+        problems.append(Problem(where, f'{_show(raw)} is not an object; give e.g. {{"method": "3+3"}}. '
+                                       f"Methods: {names}."))
+        return None
+    method = raw.get("method")
+    if method is None:
+        problems.append(Problem(f"{where}.method", f"missing; name the design, one of {names}."))
+        return None
+    cls = find_design(method) if isinstance(method, str) else None
+    if cls is None:
+        near = difflib.get_close_matches(str(method).lower(), list(design_classes()), n=1)
+        hint = f' Did you mean "{near[0]}"?' if near else ""
+        problems.append(Problem(f"{where}.method", f"{_show(method)} is not a design here.{hint} "
+                                f"Methods: {names} (see `phase1-explorer designs`)."))
+        return None
+    given = {k: v for k, v in raw.items() if k != "method"}
+    if target is None or n_doses is None:
+        return None  # cannot resolve target-dependent defaults; the target's own problem is reported
+    resolved, probs = cls.resolve_options(given, target, n_doses, where)
+    problems += probs
+    return None if probs else DesignSpec(cls.method, resolved)
+
+
+def _int_field(raw: dict[str, Any], key: str, default: int, low: int, high: int | None,
+               meaning: str, problems: list[Problem]) -> int:
+    v = raw.get(key, default)
+    if not _is_whole(v):
+        problems.append(Problem(key, f"{_show(v)} is not a whole number; give {meaning}."))
+        return default
+    v = int(v)
+    if v < low or (high is not None and v > high):
+        rng = f"from {low:,} to {high:,}" if high is not None else f"of at least {low}"
+        problems.append(Problem(key, f"{v:,} is out of range; give {meaning}, {rng}."))
+        return default
+    return v
+
+
+def protocol_from_dict(raw: Any) -> Protocol:
+    """Validate a protocol object (as read from JSON) and build the Protocol, or raise ProtocolError."""
+    problems: list[Problem] = []
+    if not isinstance(raw, dict):
+        raise ProtocolError(Problem("", f"the protocol must be a JSON object {{...}}, not {type(raw).__name__}; "
+                                        f"see `phase1-explorer designs` and the README for an example."))
+    for k in raw:
+        if k not in TOP_KEYS:
+            problems.append(_unknown_key(k, TOP_KEYS, ""))
+
+    for key in ("title", "description"):
+        if key in raw and not isinstance(raw[key], str):
+            problems.append(Problem(key, f"{_show(raw[key])} is not text; give a string or leave {key} out."))
+
+    target = raw.get("target")
+    if target is None:
+        problems.append(Problem("target", "missing; give the target DLT rate, e.g. 0.25."))
+    elif not _is_number(target):
+        problems.append(Problem("target", f"{_show(target)} is not a number; give the target DLT rate, e.g. 0.25."))
+        target = None
+    elif not 0.0 < target < 1.0:
+        problems.append(Problem("target", f"{_show(target)} is outside (0, 1); give the target DLT rate as a "
+                                          f"probability, e.g. 0.25 for 25%."))
+        target = None
+
+    if "arms" in raw or "arm_design" in raw:
+        problems.append(Problem("arms", "two-arm protocols are not supported in this version yet; give one "
+                                        "\"truth\" for a single arm."))
+        raise ProtocolError(problems)
+
+    truth = None
+    if "truth" not in raw:
+        problems.append(Problem("truth", "missing; give the true DLT probability of each dose, "
+                                         "e.g. [0.05, 0.12, 0.25, 0.45]."))
+    else:
+        truth = _parse_truth(raw["truth"], problems)
+    n_truth = len(raw["truth"]) if isinstance(raw.get("truth"), list) else None
+    doses = _parse_doses(raw.get("doses"), n_truth, problems)
+    n_doses = len(doses) if doses is not None else n_truth
+    if n_doses is not None and not MIN_DOSES <= n_doses <= MAX_DOSES:
+        where = "doses" if raw.get("doses") is not None else "truth"
+        problems.append(Problem(where, f"{n_doses} dose{'s' if n_doses != 1 else ''}; a ladder needs from "
+                                       f"{MIN_DOSES} to {MAX_DOSES} doses."))
+        n_doses = None
+    if doses is not None and n_truth is not None and len(doses) != n_truth:
+        problems.append(Problem("truth", f"{n_truth} values for {len(doses)} doses; give one DLT probability "
+                                         f"per dose."))
+        n_doses = None
+
+    start = raw.get("start_dose", 1)
+    if not _is_whole(start):
+        problems.append(Problem("start_dose", f"{_show(start)} is not a dose level; give a whole number from 1."))
+        start = 1
+    elif n_doses is not None and not 1 <= start <= n_doses:
+        problems.append(Problem("start_dose", f"{_show(start)} is outside the ladder; give a dose level from 1 to "
+                                              f"{n_doses} (levels count from 1)."))
+    start = int(start)
+
+    design = None
+    if "design" not in raw:
+        problems.append(Problem("design", f'missing; give e.g. {{"method": "3+3"}}. Methods: '
+                                          f"{', '.join(design_classes())}."))
+    else:
+        design = _parse_design(raw["design"], target, n_doses, problems)
+
+    trials = _int_field(raw, "trials", DEFAULT_TRIALS, 1, MAX_TRIALS, "the number of simulated trials", problems)
+    seed = _int_field(raw, "seed", DEFAULT_SEED, 0, 2**63 - 1, "a random seed (a whole number ≥ 0)", problems)
+    method = raw.get("method", "auto")
+    if method not in METHODS:
+        problems.append(Problem("method", f"{_show(method)} is not a way to compute; give one of "
+                                          f"{', '.join(json_value(m) for m in METHODS)}."))
+    if problems:
+        raise ProtocolError(problems)
+    assert target is not None and truth is not None and doses is not None and design is not None
+    return Protocol(target=float(target), doses=doses, truth=truth, design=design, start_dose=start,
+                    trials=trials, seed=seed, method=method, title=raw.get("title"),
+                    description=raw.get("description"), warnings=tuple(_monotone_warning(truth)))
+
+
+def loads_protocol(text: str | bytes, source: str = "protocol") -> Protocol:
+    """Parse and validate a protocol from JSON text."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ProtocolError(Problem("", f"{source} is not UTF-8 text; save the protocol as a JSON file.")) from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ProtocolError(Problem("", f"{source} is not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}. "
+                                        f"Check commas, quotes and brackets near there.")) from None
+    return protocol_from_dict(raw)
+
+
+def load_protocol(path: str | Path) -> Protocol:
+    """Read and validate a protocol file."""
+    p = Path(path)
+    try:
+        text = p.read_bytes()
+    except FileNotFoundError:
+        raise ProtocolError(Problem("", f"{p}: no such file; give the path of a protocol JSON file.")) from None
+    except IsADirectoryError:
+        raise ProtocolError(Problem("", f"{p} is a folder; give the path of a protocol JSON file.")) from None
+    except OSError as e:
+        raise ProtocolError(Problem("", f"{p} cannot be read: {e.strerror}.")) from None
+    return loads_protocol(text, source=str(p))
+
+
+def save_protocol(protocol: Protocol, path: str | Path) -> None:
+    """Write the protocol as a JSON file."""
+    Path(path).write_text(protocol.to_json())
+
+
+__all__ = ["DEFAULT_SEED", "DEFAULT_TRIALS", "Dose", "DesignSpec", "Protocol", "load_protocol", "loads_protocol",
+           "protocol_from_dict", "save_protocol"]

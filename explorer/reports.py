@@ -1,0 +1,114 @@
+"""Results and design catalogues as text: CSV, Markdown and plain listings (for the CLI and downloads)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from .core.designs.base import Design
+from .core.runner import Result
+
+CSV_COLUMNS = ("metric", "level", "label", "value", "stderr")
+
+
+def result_rows(result: Result) -> list[dict[str, Any]]:
+    """The OCs in long form: one row per metric and dose level (level empty for trial-level metrics)."""
+    d = result.to_dict()
+    se = d["stderr"]
+    rows: list[dict[str, Any]] = []
+    for i, label in enumerate(d["doses"]):
+        rows.append({"metric": "truth", "level": i + 1, "label": label, "value": d["truth"][i], "stderr": 0.0})
+        for key in ("selection", "patients", "dlts"):
+            rows.append({"metric": key, "level": i + 1, "label": label, "value": d[key][i], "stderr": se[key][i]})
+    rows.append({"metric": "no_selection", "level": "", "label": "", "value": d["no_selection"],
+                 "stderr": se["no_selection"]})
+    for key in ("sample_size", "pcs", "acceptable", "overdose_selection", "overdose_patients"):
+        rows.append({"metric": key, "level": "", "label": "", "value": d[key], "stderr": se.get(key, 0.0)})
+    rows.append({"metric": "true_mtd", "level": d["true_mtd"] or "", "label": "", "value": "", "stderr": ""})
+    for n, p in d["sample_size_distribution"].items():
+        rows.append({"metric": "sample_size_probability", "level": n, "label": "", "value": p, "stderr": ""})
+    return rows
+
+
+def result_as_csv(result: Result) -> str:
+    """The OCs as a tidy CSV (columns metric, level, label, value, stderr)."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    w.writeheader()
+    for row in result_rows(result):
+        w.writerow({k: (f"{v:.10g}" if isinstance(v, float) else v) for k, v in row.items()})
+    return buf.getvalue()
+
+
+def _pct(v: float) -> str:
+    return f"{100 * v:.1f}%"
+
+
+def result_as_markdown(result: Result) -> str:
+    """The OCs as a short Markdown report."""
+    d = result.to_dict()
+    exact = d["method"] == "exact"
+    how = "exact (enumeration of every outcome)" if exact else f"Monte Carlo, {d['trials']:,} trials, seed {d['seed']}"
+    design = ", ".join(f"{k} = {v}" for k, v in d["design"].items() if k != "method")
+    lines = [f"# {d['title'] or 'Operating characteristics'}", "",
+             f"Design **{d['design']['method']}**" + (f" ({design})" if design else "")
+             + f", target {d['target']:g}, start at level {d['start_dose']}; {how}.", ""]
+    for w in d["warnings"]:
+        lines += [f"> Warning: {w}", ""]
+    se = d["stderr"]
+    pm = (lambda s: "") if exact else (lambda s: f" ± {100 * s:.1f}")
+    lines += ["| level | dose | truth | P(select) | patients | DLTs |", "|---|---|---|---|---|---|"]
+    for i, label in enumerate(d["doses"]):
+        mark = " (true MTD)" if d["true_mtd"] == i + 1 else ""
+        sel = f"{_pct(d['selection'][i])}{pm(se['selection'][i])}"
+        lines.append(f"| {i + 1} | {label}{mark} | {d['truth'][i]:.2f} | {sel} | {d['patients'][i]:.2f}"
+                     f" | {d['dlts'][i]:.2f} |")
+    lines.append(f"| – | no selection | | {_pct(d['no_selection'])}{pm(se['no_selection'])} | | |")
+    lines += ["", "| summary | value |", "|---|---|",
+              f"| correct selection (PCS) | {_pct(d['pcs'])} |",
+              f"| acceptable selection | {_pct(d['acceptable'])} |",
+              f"| overdose selection | {_pct(d['overdose_selection'])} |",
+              f"| patients above the true MTD | {_pct(d['overdose_patients'])} |",
+              f"| mean sample size | {d['sample_size']:.2f} (sd {d['sample_size_sd']:.2f}) |", ""]
+    return "\n".join(lines)
+
+
+def design_catalogue(cls: type[Design]) -> dict[str, Any]:
+    """One design's declaration as plain data."""
+    return {
+        "method": cls.method, "title": cls.title, "summary": cls.summary, "aliases": list(cls.aliases),
+        "exact": cls.exact,
+        "options": [{"name": o.name, "type": o.kind, "default": o.describe_default(), "valid": o.bounds_text(),
+                     "meaning": o.help} for o in cls.options],
+    }
+
+
+def designs_as_json(classes: list[type[Design]]) -> list[dict[str, Any]]:
+    """Every design's declaration as plain data."""
+    return [design_catalogue(c) for c in classes]
+
+
+def designs_as_text(classes: list[type[Design]], markdown: bool = False) -> str:
+    """Every design with its options, defaults and meaning, for people."""
+    out = []
+    for c in classes:
+        info = design_catalogue(c)
+        alias = f" (alias: {', '.join(info['aliases'])})" if info["aliases"] else ""
+        if markdown:
+            out += [f"## `{c.method}`{alias}: {c.title}", "", c.summary, ""]
+            if info["options"]:
+                out += ["| option | default | valid | meaning |", "|---|---|---|---|"]
+                out += [f"| `{o['name']}` | {o['default']} | {o['valid']} | {o['meaning']} |" for o in info["options"]]
+            else:
+                out.append("No options.")
+            out.append("")
+        else:
+            out += [f"{c.method}{alias}: {c.title}", f"    {c.summary}"]
+            for o in info["options"]:
+                out.append(f"    {o['name']:<14} default {o['default']:<12} {o['valid']}")
+                out.append(f"    {'':<14} {o['meaning']}")
+            if not info["options"]:
+                out.append("    (no options)")
+            out.append("")
+    return "\n".join(out)
