@@ -42,6 +42,7 @@ def enumerate_exact(design: Design, truth: np.ndarray, max_states: int = MAX_STA
     extra = design.initial_extra(1)
     p = np.ones(1)
     ends: list[tuple[np.ndarray, ...]] = []
+    merge_above = MERGE_ABOVE
     for _ in range(max_n + 2):
         if p.size == 0:
             break
@@ -71,8 +72,11 @@ def enumerate_exact(design: Design, truth: np.ndarray, max_states: int = MAX_STA
         n[rows, d] += size[parent]
         x[rows, d] += y
         cur, extra, p = d, extra[parent], child_p[keep]
-        if p.size > MERGE_ABOVE:
+        if p.size > merge_above:
+            before = p.size
             n, x, cur, extra, p = _merge(n, x, cur, extra, p)
+            if p.size > 0.8 * before:  # paths rarely meet in this design (e.g. 3+3): merge less often
+                merge_above = 4 * before
         if p.size > max_states:
             raise ExactTooLarge(f"{design.method}: more than {max_states:,} states to enumerate; "
                                 f"use Monte Carlo")
