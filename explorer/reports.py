@@ -7,14 +7,18 @@ import io
 from typing import Any
 
 from .core.designs.base import Design
-from .core.runner import Result
+from .core.runner import Result, TwoArmResult
 
 CSV_COLUMNS = ("metric", "level", "label", "value", "stderr")
+TWO_ARM_CSV_COLUMNS = ("arm", *CSV_COLUMNS)
 
 
 def result_rows(result: Result) -> list[dict[str, Any]]:
     """The OCs in long form: one row per metric and dose level (level empty for trial-level metrics)."""
-    d = result.to_dict()
+    return _rows(result.to_dict())
+
+
+def _rows(d: dict[str, Any]) -> list[dict[str, Any]]:
     se = d["stderr"]
     rows: list[dict[str, Any]] = []
     for i, label in enumerate(d["doses"]):
@@ -31,12 +35,27 @@ def result_rows(result: Result) -> list[dict[str, Any]]:
     return rows
 
 
-def result_as_csv(result: Result) -> str:
-    """The OCs as a tidy CSV (columns metric, level, label, value, stderr)."""
+def two_arm_rows(result: TwoArmResult) -> list[dict[str, Any]]:
+    """Both arms' OCs in long form with an `arm` column, then the joint ones (arm "joint")."""
+    d = result.to_dict()
+    rows = [{"arm": a["name"], **r} for a in d["arms"] for r in _rows(a)]
+    j = d["joint"]
+    for key in ("both_correct", "b_never_opens", "cap_reached", "sample_size", "dlts", "fraction_b"):
+        rows.append({"arm": "joint", "metric": key, "level": "", "label": "", "value": j[key],
+                     "stderr": j["stderr"].get(key, "")})
+    for name, v in zip((a["name"] for a in d["arms"]), j["patients_per_arm"]):
+        rows.append({"arm": "joint", "metric": "patients_in_arm", "level": "", "label": name, "value": v,
+                     "stderr": ""})
+    return rows
+
+
+def result_as_csv(result: Result | TwoArmResult) -> str:
+    """The OCs as a tidy CSV (columns [arm,] metric, level, label, value, stderr)."""
+    two = isinstance(result, TwoArmResult)
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    w = csv.DictWriter(buf, fieldnames=TWO_ARM_CSV_COLUMNS if two else CSV_COLUMNS, lineterminator="\n")
     w.writeheader()
-    for row in result_rows(result):
+    for row in (two_arm_rows(result) if two else result_rows(result)):
         w.writerow({k: (f"{v:.10g}" if isinstance(v, float) else v) for k, v in row.items()})
     return buf.getvalue()
 
@@ -45,9 +64,36 @@ def _pct(v: float) -> str:
     return f"{100 * v:.1f}%"
 
 
-def result_as_markdown(result: Result) -> str:
+def result_as_markdown(result: Result | TwoArmResult) -> str:
     """The OCs as a short Markdown report."""
-    d = result.to_dict()
+    if isinstance(result, TwoArmResult):
+        return _two_arm_markdown(result.to_dict())
+    return _markdown(result.to_dict())
+
+
+def _two_arm_markdown(d: dict[str, Any]) -> str:
+    ad = d["arm_design"]
+    cap = f"at most {ad['max_total']} patients in all" if ad["max_total"] else "no overall cap"
+    lines = [f"# {d['title'] or 'Two-arm operating characteristics'}", "",
+             f"Arm design **{ad['mode']}** ({cap}; {100 * ad['eligible_b']:.0f}% of patients eligible for Arm "
+             f"{d['arms'][1]['name']}; assignment {ad['assignment']}; offset {ad['offset']}).", ""]
+    for w in d["warnings"]:
+        lines += [f"> Warning: {w}", ""]
+    for a in d["arms"]:
+        body = _markdown({**a, "title": None, "target": d["target"], "seed": d["seed"], "warnings": []})
+        lines += ["## Arm " + a["name"], *body.splitlines()[2:], ""]
+    j = d["joint"]
+    lines += ["## Both arms", "", "| joint | value |", "|---|---|",
+              f"| correct MTD in both arms | {_pct(j['both_correct'])} |",
+              f"| Arm {d['arms'][1]['name']} never opens | {_pct(j['b_never_opens'])} |",
+              f"| overall cap reached | {_pct(j['cap_reached'])} |",
+              f"| mean total sample size | {j['sample_size']:.2f} (sd {j['sample_size_sd']:.2f}) |",
+              f"| mean total DLTs | {j['dlts']:.2f} |",
+              f"| share of patients in Arm {d['arms'][1]['name']} | {_pct(j['fraction_b'])} |", ""]
+    return "\n".join(lines)
+
+
+def _markdown(d: dict[str, Any]) -> str:
     exact = d["method"] == "exact"
     how = "exact (enumeration of every outcome)" if exact else f"Monte Carlo, {d['trials']:,} trials, seed {d['seed']}"
     design = ", ".join(f"{k} = {v}" for k, v in d["design"].items() if k != "method")

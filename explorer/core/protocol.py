@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .arms.spec import ArmDesign, parse_arm_design
 from .designs import design_classes, find_design
 from .designs.base import Design, json_value
 from .errors import Problem, ProtocolError
@@ -21,6 +22,7 @@ METHODS = ("auto", "exact", "monte-carlo")
 TOP_KEYS = ("title", "description", "target", "doses", "truth", "start_dose", "design", "trials", "seed",
             "method", "arms", "arm_design")
 DOSE_KEYS = ("label", "value", "unit")
+ARM_KEYS = ("name", "truth", "doses", "design", "start_dose")
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,26 @@ class DesignSpec:
 
 
 @dataclass(frozen=True)
+class ArmSpec:
+    """One arm of a two-arm protocol: its own truth, and the ladder, design and start it uses."""
+
+    name: str
+    truth: tuple[float, ...]
+    doses: tuple[Dose, ...]
+    design: DesignSpec
+    start_dose: int = 1
+
+    def build_design(self, target: float) -> Design:
+        """The design object of this arm."""
+        return self.design.build(len(self.doses), target, self.start_dose)
+
+    def to_json(self) -> dict[str, Any]:
+        """As written in a protocol file (everything explicit)."""
+        return {"name": self.name, "truth": list(self.truth), "doses": [d.to_json() for d in self.doses],
+                "design": self.design.to_json(), "start_dose": self.start_dose}
+
+
+@dataclass(frozen=True)
 class Protocol:
     """Everything needed to reproduce a result. Dose levels are 1-based here, as users see them."""
 
@@ -76,7 +98,14 @@ class Protocol:
     method: str = "auto"
     title: str | None = None
     description: str | None = None
+    arms: tuple[ArmSpec, ...] = ()
+    arm_design: ArmDesign | None = None
     warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def two_arm(self) -> bool:
+        """Whether this protocol has two arms (then `arms` and `arm_design` hold them)."""
+        return bool(self.arms)
 
     @property
     def n_doses(self) -> int:
@@ -98,15 +127,20 @@ class Protocol:
             out["title"] = self.title
         if self.description is not None:
             out["description"] = self.description
-        out.update({
-            "target": self.target,
-            "doses": [d.to_json() for d in self.doses],
-            "truth": list(self.truth),
-            "start_dose": self.start_dose,
-            "design": self.design.to_json(),
-            "trials": self.trials,
-            "seed": self.seed,
-        })
+        if self.two_arm:
+            assert self.arm_design is not None
+            out.update({"target": self.target, "arms": [a.to_json() for a in self.arms],
+                        "arm_design": self.arm_design.to_json(), "trials": self.trials, "seed": self.seed})
+        else:
+            out.update({
+                "target": self.target,
+                "doses": [d.to_json() for d in self.doses],
+                "truth": list(self.truth),
+                "start_dose": self.start_dose,
+                "design": self.design.to_json(),
+                "trials": self.trials,
+                "seed": self.seed,
+            })
         if self.method != "auto":
             out["method"] = self.method
         return out
@@ -290,9 +324,7 @@ def protocol_from_dict(raw: Any) -> Protocol:
         target = None
 
     if "arms" in raw or "arm_design" in raw:
-        problems.append(Problem("arms", "two-arm protocols are not supported in this version yet; give one "
-                                        "\"truth\" for a single arm."))
-        raise ProtocolError(problems)
+        return _two_arm_protocol(raw, target, problems)
 
     truth = None
     if "truth" not in raw:
@@ -313,14 +345,7 @@ def protocol_from_dict(raw: Any) -> Protocol:
                                          f"per dose."))
         n_doses = None
 
-    start = raw.get("start_dose", 1)
-    if not _is_whole(start):
-        problems.append(Problem("start_dose", f"{_show(start)} is not a dose level; give a whole number from 1."))
-        start = 1
-    elif n_doses is not None and not 1 <= start <= n_doses:
-        problems.append(Problem("start_dose", f"{_show(start)} is outside the ladder; give a dose level from 1 to "
-                                              f"{n_doses} (levels count from 1)."))
-    start = int(start)
+    start = _start_dose(raw.get("start_dose", 1), n_doses, problems, "start_dose")
 
     design = None
     if "design" not in raw:
@@ -341,6 +366,100 @@ def protocol_from_dict(raw: Any) -> Protocol:
     return Protocol(target=float(target), doses=doses, truth=truth, design=design, start_dose=start,
                     trials=trials, seed=seed, method=method, title=raw.get("title"),
                     description=raw.get("description"), warnings=tuple(_monotone_warning(truth)))
+
+
+def _start_dose(raw: Any, n_doses: int | None, problems: list[Problem], where: str) -> int:
+    if not _is_whole(raw):
+        problems.append(Problem(where, f"{_show(raw)} is not a dose level; give a whole number from 1."))
+        return 1
+    if n_doses is not None and not 1 <= raw <= n_doses:
+        problems.append(Problem(where, f"{_show(raw)} is outside the ladder; give a dose level from 1 to "
+                                       f"{n_doses} (levels count from 1)."))
+    return int(raw)
+
+
+def _two_arm_protocol(raw: dict[str, Any], target: float | None, problems: list[Problem]) -> Protocol:
+    """The two-arm form: `arms` with a truth each (and optional ladder, design, start), plus `arm_design`."""
+    if "arms" not in raw:
+        problems.append(Problem("arm_design", 'an arm design needs "arms": give two arms, e.g. '
+                                              '[{"name": "A", "truth": [...]}, {"name": "B", "truth": [...]}].'))
+        raise ProtocolError(problems)
+    if "truth" in raw:
+        problems.append(Problem("truth", 'with "arms", give each arm its own "truth" instead of a top-level one.'))
+    arms_raw = raw["arms"]
+    if not isinstance(arms_raw, list) or len(arms_raw) != 2:
+        problems.append(Problem("arms", f"{_show(arms_raw)} is not a list of two arms; give "
+                                        f'[{{"name": "A", "truth": [...]}}, {{"name": "B", "truth": [...]}}].'))
+        raise ProtocolError(problems)
+    arms: list[ArmSpec] = []
+    warnings: list[str] = []
+    for i, arm in enumerate(arms_raw):
+        where = f"arms[{i}]"
+        if not isinstance(arm, dict):
+            problems.append(Problem(where, f"{_show(arm)} is not an object; give "
+                                           f'{{"name": "{"AB"[i]}", "truth": [...]}}.'))
+            continue
+        for k in arm:
+            if k not in ARM_KEYS:
+                problems.append(_unknown_key(k, ARM_KEYS, where + "."))
+        name = arm.get("name", "AB"[i])
+        if not isinstance(name, str) or not name.strip():
+            problems.append(Problem(f"{where}.name", f"{_show(name)} is not a name; give text such as \"A\"."))
+        if "truth" not in arm:
+            problems.append(Problem(f"{where}.truth", "missing; give this arm's true DLT probability at each dose."))
+            continue
+        n_before = len(problems)
+        truth = _parse_truth(arm["truth"], problems, f"{where}.truth")
+        doses_raw = arm.get("doses", raw.get("doses"))
+        n_truth = len(arm["truth"]) if isinstance(arm["truth"], list) else None
+        doses = _parse_doses(doses_raw, n_truth, problems)
+        if doses is not None and n_truth is not None and len(doses) != n_truth:
+            problems.append(Problem(f"{where}.truth", f"{n_truth} values for {len(doses)} doses; give one DLT "
+                                                      f"probability per dose."))
+        elif doses is not None and not MIN_DOSES <= len(doses) <= MAX_DOSES:
+            problems.append(Problem(f"{where}.truth", f"{len(doses)} doses; a ladder needs from {MIN_DOSES} to "
+                                                      f"{MAX_DOSES} doses."))
+        n_doses = len(doses) if doses is not None else None
+        start = _start_dose(arm.get("start_dose", raw.get("start_dose", 1)), n_doses, problems,
+                            f"{where}.start_dose")
+        design_raw = arm.get("design", raw.get("design"))
+        if design_raw is None:
+            problems.append(Problem(f"{where}.design", 'missing; give a top-level "design" or one for this arm, '
+                                                       'e.g. {"method": "3+3"}.'))
+            continue
+        design = _parse_design(design_raw, target, n_doses, problems,
+                               f"{where}.design" if "design" in arm else "design")
+        if len(problems) == n_before and truth is not None and doses is not None and design is not None:
+            arms.append(ArmSpec(name, truth, doses, design, start))
+            warnings += _monotone_warning(truth, f"{where}.truth")
+    arm_design = parse_arm_design(raw.get("arm_design"), problems)
+    if len(arms) == 2 and arm_design is not None:
+        if arms[0].name == arms[1].name:
+            problems.append(Problem("arms[1].name", f'"{arms[1].name}" is the name of both arms; name them apart.'))
+        if arm_design.mode != "independent" and len(arms[0].doses) != len(arms[1].doses):
+            problems.append(Problem("arm_design.mode", f'"{arm_design.mode}" compares the arms level by level, but '
+                                    f"they have {len(arms[0].doses)} and {len(arms[1].doses)} doses; give both arms "
+                                    f'the same number of levels or use "independent".'))
+        if arm_design.mode == "ordered":
+            bad = [k + 1 for k, (a, b) in enumerate(zip(arms[0].truth, arms[1].truth)) if b < a - 1e-12]
+            if bad:
+                warnings.append(f'"ordered" assumes Arm {arms[1].name} is at least as toxic as Arm {arms[0].name} '
+                                f"at each dose, but its truth is lower at level(s) {', '.join(map(str, bad))}; "
+                                f"results are computed as asked.")
+    trials = _int_field(raw, "trials", DEFAULT_TRIALS, 1, MAX_TRIALS, "the number of simulated trials", problems)
+    seed = _int_field(raw, "seed", DEFAULT_SEED, 0, 2**63 - 1, "a random seed (a whole number ≥ 0)", problems)
+    method = raw.get("method", "auto")
+    if method not in METHODS:
+        problems.append(Problem("method", f"{_show(method)} is not a way to compute; give one of "
+                                          f"{', '.join(json_value(m) for m in METHODS)}."))
+    if problems:
+        raise ProtocolError(problems)
+    assert target is not None and arm_design is not None
+    first = arms[0]
+    return Protocol(target=float(target), doses=first.doses, truth=(), design=first.design,
+                    start_dose=first.start_dose, trials=trials, seed=seed, method=method, title=raw.get("title"),
+                    description=raw.get("description"), arms=tuple(arms), arm_design=arm_design,
+                    warnings=tuple(warnings))
 
 
 def loads_protocol(text: str | bytes, source: str = "protocol") -> Protocol:
@@ -377,5 +496,5 @@ def save_protocol(protocol: Protocol, path: str | Path) -> None:
     Path(path).write_text(protocol.to_json())
 
 
-__all__ = ["DEFAULT_SEED", "DEFAULT_TRIALS", "Dose", "DesignSpec", "Protocol", "load_protocol", "loads_protocol",
-           "protocol_from_dict", "save_protocol"]
+__all__ = ["ArmSpec", "DEFAULT_SEED", "DEFAULT_TRIALS", "Dose", "DesignSpec", "Protocol", "load_protocol",
+           "loads_protocol", "protocol_from_dict", "save_protocol"]

@@ -85,6 +85,14 @@ class APlusB(Design):
         """A dose that exceeded the MTD, and every dose above it."""
         return np.maximum.accumulate(self._exceeded(n, x), axis=1)
 
+    def select_now(self, n: np.ndarray, x: np.ndarray, extra: np.ndarray) -> np.ndarray:
+        """If cut short: the highest dose that met its escalation criterion (fewer than c of a, or at most e of
+        a + b DLTs) below any dose that exceeded the MTD; -1 if none."""
+        a, b = self.a, self.b
+        ok = (((n == a) & (x < self.c)) | ((n == a + b) & (x <= self.e))) & ~self.eliminated(n, x, extra)
+        K = n.shape[1]
+        return np.where(ok.any(axis=1), K - 1 - np.argmax(ok[:, ::-1], axis=1), -1)
+
     def decide(self, n: np.ndarray, x: np.ndarray, cur: np.ndarray, extra: np.ndarray) -> Decision:
         """Apply the A+B rule at the dose just treated."""
         a, b, c, d, e = self.a, self.b, self.c, self.d, self.e

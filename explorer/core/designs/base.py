@@ -220,6 +220,18 @@ class Design:
         """The next dose and cohort size, or stop and the selected dose, for every state."""
         raise NotImplementedError
 
+    def select_now(self, n: np.ndarray, x: np.ndarray, extra: np.ndarray) -> np.ndarray:
+        """The dose to recommend if the trial is stopped from outside now (e.g. a shared cap is reached).
+
+        Default: the highest treated dose below any eliminated one whose observed DLT rate is at most the
+        target; -1 if there is none. Designs with their own final selection override this.
+        """
+        elim = np.maximum.accumulate(self.eliminated(n, x, extra), axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ok = (n > 0) & ~elim & (x <= self.target * n)
+        K = n.shape[1]
+        return np.where(ok.any(axis=1), K - 1 - np.argmax(ok[:, ::-1], axis=1), -1)
+
     def eliminated(self, n: np.ndarray, x: np.ndarray, extra: np.ndarray) -> np.ndarray:
         """Which doses the design will never give again (bool, trials × doses)."""
         return np.zeros(n.shape, dtype=bool)
