@@ -19,8 +19,9 @@ sys.path.insert(0, str(HERE.parent))
 
 from common import Case, median_time  # noqa: E402
 
-from explorer.core.engine import ExactTooLarge, enumerate_exact, simulate  # noqa: E402
+from explorer.core.errors import ProtocolError  # noqa: E402
 from explorer.core.protocol import protocol_from_dict  # noqa: E402
+from explorer.core.runner import run_protocol  # noqa: E402
 
 
 def load_cases() -> list[Case]:
@@ -44,25 +45,24 @@ def main(argv: list[str]) -> int:
     filt = argv[0].lower() if argv else ""
     print(f"# phase1-explorer benchmarks  (python {platform.python_version()}, numpy {np.__version__}, "
           f"{platform.machine()})")
-    print("# medians of repeated runs; MC = Monte Carlo; ratio = R reference time / our MC time\n")
+    print("# medians of repeated runs of run_protocol (engine + OCs); MC = Monte Carlo;"
+          " R/ours = R reference time for 10,000 trials / our MC time\n")
     head = f"{'design':<22} {'scenario':<30} {'exact ms':>9} {'MC trials':>9} {'MC ms':>9} {'R s':>8} {'R/ours':>9}"
     print(head)
     print("-" * len(head))
     for case in load_cases():
-        proto = protocol_from_dict(case.protocol)
-        label = proto.design.method + (f" {case.note}" if case.note else "")
+        proto = protocol_from_dict({**case.protocol, "trials": case.mc_trials})
+        label = ("two-arm " + proto.arm_design.mode if proto.two_arm else proto.design.method) \
+            + (f" {case.note}" if case.note else "")
         if filt and filt not in label.lower() and filt not in case.scenario.lower():
             continue
-        design = proto.build_design()
-        truth = np.asarray(proto.truth)
         t_exact = None
         if case.exact:
             try:
-                t_exact = median_time(lambda d=design, t=truth: enumerate_exact(d, t), repeat=15)
-            except ExactTooLarge:
+                t_exact = median_time(lambda p=proto: run_protocol(p, method="exact"), repeat=15)
+            except ProtocolError:  # exact not feasible at these settings
                 t_exact = None
-        rng = np.random.default_rng(proto.seed)
-        t_mc = median_time(lambda d=design, t=truth, m=case.mc_trials, g=rng: simulate(d, t, m, g), repeat=5)
+        t_mc = median_time(lambda p=proto: run_protocol(p, method="monte-carlo"), repeat=5)
         r = case.r_seconds_10k
         ratio = f"{r / t_mc:,.0f}×" if r else "–"
         print(f"{label:<22} {case.scenario:<30} {fmt_ms(t_exact):>9} {case.mc_trials:>9,} {fmt_ms(t_mc):>9} "

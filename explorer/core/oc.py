@@ -113,8 +113,8 @@ def summarise(res: TrialResults, truth: np.ndarray, target: float,
     # Patients above the true MTD: at doses more toxic than it (every dose when none is acceptable).
     above = np.ones(K, dtype=bool) if mtd is None else truth > truth[mtd] + _TIE
     n_above = res.n[:, above].sum(axis=1).astype(float)
-    odp = float(np.dot(w, n_above) / n_mean)
-    if res.exact:
+    odp = float(np.dot(w, n_above) / n_mean) if n_mean > 0 else 0.0
+    if res.exact or n_mean == 0:
         odp_se = 0.0
     else:  # ratio estimator: delta method
         resid = n_above - odp * size

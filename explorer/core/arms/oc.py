@@ -54,6 +54,24 @@ def _mean_se(v: np.ndarray, w: np.ndarray, res: TwoArmResults) -> tuple[float, f
     return m, float(np.sqrt(np.dot(w, (v - m) ** 2) * T / max(T - 1, 1) / T))
 
 
+def independent_two_arms(per_arm: list[TrialResults], truths: tuple[np.ndarray, np.ndarray], target: float,
+                         acceptable: list[tuple[float, float]]) -> tuple[list[OperatingCharacteristics], JointOC]:
+    """Exact OCs of two arms that share nothing (independent, no overall cap): the joint law is the product."""
+    ocs = [summarise(r, t, target, a) for r, t, a in zip(per_arm, truths, acceptable)]
+    dists = [np.bincount(r.n.sum(axis=1), weights=r.weights) for r in per_arm]
+    dist = np.convolve(dists[0], dists[1])
+    sizes = np.array([oc.sample_size for oc in ocs])
+    n_mean = float(sizes.sum())
+    return ocs, JointOC(
+        both_correct=ocs[0].pcs * ocs[1].pcs, b_never_opens=float(dists[1][0]), cap_reached=0.0,
+        sample_size=n_mean, sample_size_sd=float(np.sqrt(sum(oc.sample_size_sd ** 2 for oc in ocs))),
+        sample_size_distribution={int(k): float(v) for k, v in enumerate(dist) if v > 0},
+        dlts=float(sum(oc.dlts.sum() for oc in ocs)), patients_per_arm=sizes,
+        fraction_b=float(sizes[1] / n_mean) if n_mean > 0 else 0.0,
+        stderr={"both_correct": 0.0, "b_never_opens": 0.0, "cap_reached": 0.0, "sample_size": 0.0, "dlts": 0.0},
+    )
+
+
 def summarise_two_arms(process: TwoArmProcess, res: TwoArmResults, truths: tuple[np.ndarray, np.ndarray],
                        target: float) -> tuple[list[OperatingCharacteristics], JointOC]:
     """Each arm's OCs, and the joint ones."""
