@@ -239,8 +239,3 @@ class Design:
     def acceptable_interval(self) -> tuple[float, float]:
         """Truths in this interval count as acceptable doses (target ± 0.05 unless the design has its own)."""
         return (self.target - 0.05, self.target + 0.05)
-
-    def describe(self) -> dict[str, Any]:
-        """The design as it would be written in a protocol file."""
-        return {"method": self.method, **{k: (list(v) if isinstance(v, tuple) else v)
-                                          for k, v in self.opts.items()}}
