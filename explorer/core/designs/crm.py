@@ -10,8 +10,8 @@ import numpy as np
 from ..errors import Problem
 from .base import Decision, Option
 from .calibration import calibrate_skeleton
-from .grid_posterior import GridPosterior
-from .nullable import NullableDefaults
+from .grid_posterior import GridPosterior, below_weights
+from .model_based import ModelBased
 
 #: The quadrature grid of the model parameter beta: dfcrm integrates over [-10, 10] (the prior SD is about 1.16).
 GRID_LOW, GRID_HIGH, GRID_POINTS = -10.0, 10.0, 201
@@ -22,25 +22,7 @@ def _middle(n_doses: int) -> int:
     return (n_doses + 1) // 2
 
 
-def _below_weights(grid: np.ndarray, cut: float) -> np.ndarray:
-    """Per-point weights w such that sum(w · f) / sum(f) ≈ P(beta < cut) for a smooth density f on a uniform grid.
-
-    Trapezoid rule up to the grid point below `cut` with its Euler-Maclaurin end correction (−h²f'/12), and the
-    rest of that cell integrated over the quadratic through the neighbouring points: third-order accurate, and
-    continuous in the data rather than jumping by whole cells as an indicator would.
-    """
-    w = (grid < cut).astype(float)
-    h = grid[1] - grid[0]
-    j = int(np.searchsorted(grid, cut)) - 1  # grid[j] < cut <= grid[j + 1]
-    if 1 <= j < grid.size - 1:
-        t = (cut - grid[j]) / h
-        w[j - 1] += 1 / 24 + t ** 3 / 6 - t * t / 4
-        w[j] = 0.5 + t - t ** 3 / 3
-        w[j + 1] = -1 / 24 + t ** 3 / 6 + t * t / 4
-    return w
-
-
-class CRM(NullableDefaults):
+class CRM(ModelBased):
     """One-parameter CRM: posterior mean of beta on a grid, plugged into the working model.
 
     Working models: empiric p_k = s_k^exp(beta), or logistic logit p_k = intercept + exp(beta)·d_k with d_k
@@ -108,6 +90,7 @@ class CRM(NullableDefaults):
 
     def setup(self) -> None:
         """Skeleton, scaled doses, and the grid posterior's tables."""
+        super().setup()
         o = self.opts
         K, t = self.n_doses, self.target
         if o["skeleton"] is None:
@@ -135,7 +118,7 @@ class CRM(NullableDefaults):
         log_prior = -0.5 * (self.grid / o["prior_sd"]) ** 2 + math.log(h)
         self.posterior = GridPosterior(log_p, log_q, log_prior)
         self.safety = float(o["safety_stop"])
-        self.functionals = np.column_stack([self.grid, _below_weights(self.grid, cut)])
+        self.functionals = np.column_stack([self.grid, below_weights(self.grid, np.array([cut]))[0]])
 
     @property
     def max_cohort(self) -> int:

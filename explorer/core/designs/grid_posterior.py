@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+#: States × grid points per chunk of posterior weights (8 MB of float64).
+CHUNK_CELLS = 1 << 20
+
 
 def unique_states(n: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Row indices of the distinct (n, x) count states, and for each row the index of its distinct state."""
@@ -11,6 +14,27 @@ def unique_states(n: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     rows = key.view(np.dtype((np.void, key.dtype.itemsize * key.shape[1]))).ravel()
     _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
     return first, inverse.ravel()
+
+
+def below_weights(grid: np.ndarray, cuts: np.ndarray) -> np.ndarray:
+    """Weights w (cuts × grid points) with sum(w[i] · f) / sum(f) ≈ P(theta < cuts[i]) for a smooth density f
+    sampled on the uniform grid.
+
+    Trapezoid rule up to the grid point below the cut with its Euler-Maclaurin end correction (−h²f'/12), and the
+    rest of that cell integrated over the quadratic through the neighbouring points: third-order accurate, and
+    continuous in the cut rather than jumping by whole cells as an indicator would.
+    """
+    cuts = np.asarray(cuts, dtype=float)
+    w = (grid[None, :] < cuts[:, None]).astype(float)
+    h = grid[1] - grid[0]
+    j = np.searchsorted(grid, cuts) - 1  # grid[j] < cut <= grid[j + 1]
+    r = np.flatnonzero((j >= 1) & (j < grid.size - 1))
+    j = j[r]
+    t = (cuts[r] - grid[j]) / h
+    w[r, j - 1] += 1 / 24 + t ** 3 / 6 - t * t / 4
+    w[r, j] = 0.5 + t - t ** 3 / 3
+    w[r, j + 1] = -1 / 24 + t ** 3 / 6 + t * t / 4
+    return w
 
 
 class GridPosterior:
@@ -37,7 +61,12 @@ class GridPosterior:
     def summarise(self, n: np.ndarray, x: np.ndarray, functionals: np.ndarray) -> np.ndarray:
         """Posterior expectations of the given functionals (grid points × m) for each state (states × m).
 
-        Identical count states are computed once.
+        Identical count states are computed once, in chunks that keep the weights matrix small.
         """
         first, inverse = unique_states(n, x)
-        return (self.weights(n[first], x[first]) @ functionals)[inverse]
+        step = max(1, CHUNK_CELLS // self.table.shape[1])
+        out = np.empty((first.size, functionals.shape[1]))
+        for i in range(0, first.size, step):
+            rows = first[i:i + step]
+            out[i:i + step] = self.weights(n[rows], x[rows]) @ functionals
+        return out[inverse]
