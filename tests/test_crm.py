@@ -12,7 +12,7 @@ from scipy import integrate, optimize, special
 
 from explorer.core.designs.calibration import calibrate_skeleton
 from explorer.core.designs.crm import CRM
-from explorer.core.engine import simulate
+from explorer.core.engine import enumerate_exact, simulate
 from explorer.core.errors import ProtocolError
 from explorer.core.oc import summarise
 
@@ -233,4 +233,23 @@ def test_operating_characteristics_match_dfcrm_crmsim(sc):
         sd = oc.stderr[key] * math.sqrt(OUR_TRIALS)  # our per-trial SD, used for R's side too
         se = np.sqrt(oc.stderr[key] ** 2 + sd ** 2 / R_TRIALS)
         z = np.divide(mine - ref, se, out=np.zeros_like(se), where=se > 0)
+        assert np.all(np.abs(z) <= 3), f"{key} z = {np.round(z, 2)}"
+
+
+@pytest.mark.parametrize("sc", REF["scenarios"], ids=[s["name"] for s in REF["scenarios"]])
+def test_exact_operating_characteristics_are_within_dfcrms_monte_carlo_error(sc):
+    """Exact enumeration (24 patients one at a time is small enough) against R's 2,000 trials: only R's error."""
+    design = _dfcrm_design()
+    assert design.exact
+    truth = np.array(sc["truth"])
+    res = enumerate_exact(design, truth)
+    oc = summarise(res, truth, REF["target"])
+    p = np.append(oc.selection, oc.no_selection)
+    se = np.sqrt(p * (1 - p) / R_TRIALS)
+    diff = p - np.append(sc["selection"], sc["no_selection"])
+    assert np.all(np.abs(diff) <= 3 * se + 1e-12), f"selection z = {np.round(diff / np.maximum(se, 1e-300), 2)}"
+    for key, per_trial in (("patients", res.n), ("dlts", res.x)):
+        mean = res.weights @ per_trial
+        sd = np.sqrt(np.maximum(res.weights @ per_trial ** 2 - mean ** 2, 0))
+        z = (getattr(oc, key) - np.array(sc[key])) / (sd / math.sqrt(R_TRIALS))
         assert np.all(np.abs(z) <= 3), f"{key} z = {np.round(z, 2)}"
