@@ -125,6 +125,15 @@ def test_the_best_dose_is_skipped_when_it_fails_overdose_control():
 def test_stop_without_selection_when_the_lowest_dose_fails_ewoc():
     dec = _decide(BLRM(5, 0.25), [3, 0, 0, 0, 0], [3, 0, 0, 0, 0], 0)
     assert dec.stop[0] and dec.selected[0] == -1
+    # 1/3 at the lowest dose already fails EWOC under the default prior ...
+    _, over = _post(BLRM(5, 0.25), [3, 0, 0, 0, 0], [1, 0, 0, 0, 0])
+    assert over[0] >= 0.25
+    assert _decide(BLRM(5, 0.25), [3, 0, 0, 0, 0], [1, 0, 0, 0, 0], 0).stop[0]
+    # ... unless the trial asks for 6 patients there first: then the lowest dose is given again
+    dec = _decide(BLRM(5, 0.25, stop_min_n=6), [3, 0, 0, 0, 0], [1, 0, 0, 0, 0], 0)
+    assert not dec.stop[0] and dec.dose[0] == 0
+    dec = _decide(BLRM(5, 0.25, stop_min_n=6), [6, 0, 0, 0, 0], [4, 0, 0, 0, 0], 0)
+    assert dec.stop[0] and dec.selected[0] == -1
 
 
 def test_final_selection_is_the_best_allowed_dose_up_to_the_highest_treated():

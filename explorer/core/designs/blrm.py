@@ -34,7 +34,8 @@ class BLRM(ModelBased):
     P(overdose) = P(DLT rate ≥ target_high). Doses with P(overdose) ≥ ewoc are not allowed; the next dose is the
     allowed dose with the highest P(target interval), at most max_step levels above the current dose. If the
     lowest dose is not allowed (checked once data exist: the first cohort always goes to the start dose), the
-    trial stops with no selection. After max_n patients, the MTD is the allowed dose with the highest
+    trial stops with no selection; with stop_min_n, only once the lowest dose has that many patients (until
+    then it is given). After max_n patients, the MTD is the allowed dose with the highest
     P(target interval) among doses up to the highest one treated.
     """
 
@@ -43,6 +44,9 @@ class BLRM(ModelBased):
     title = "BLRM with EWOC (Neuenschwander et al. 2008)"
     summary = "Bayesian logistic regression (log alpha, log beta bivariate normal) with escalation with overdose " \
               "control."
+    #: A 2-D grid costs ~30× the CRM's per state: exact up to 10 cohorts of 3 (0.2 s) or 21 patients one at a time;
+    #: 12 cohorts of 3 would take ~1 s exactly against 0.15 s for 10,000 Monte Carlo trials.
+    exact_sequences = 2 ** 21
     options = (
         Option("cohort_size", "int", 3, "patients per cohort", low=1, high=12),
         Option("max_n", "int", 36, "maximum sample size", low=1, high=200),
@@ -63,6 +67,9 @@ class BLRM(ModelBased):
         Option("ewoc", "float", 0.25, "overdose control: a dose is allowed only if P(overdose) is below this",
                low=0.01, high=1.0),
         Option("max_step", "int", 1, "most dose levels to escalate by at once", low=1, high=20),
+        Option("stop_min_n", "int", 0, "patients needed at the lowest dose before the trial stops because that dose "
+               "fails overdose control (until then the lowest dose is given); 0: stop as soon as it fails",
+               low=0, high=200),
     )
 
     @classmethod
@@ -149,7 +156,7 @@ class BLRM(ModelBased):
         total = n.sum(axis=1)
         post = self.posterior_summary(n, x)
         allowed = post["p_over"] < self.opts["ewoc"]
-        too_toxic = ~first & ~allowed[:, 0]
+        too_toxic = ~first & ~allowed[:, 0] & (n[:, 0] >= self.opts["stop_min_n"])
         done = ~first & (total >= self.max_n)
         stop = too_toxic | done
         selected = np.where(done & ~too_toxic, self._final(n, post["p_target"], allowed), -1)

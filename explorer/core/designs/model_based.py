@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 from ..errors import Problem
 from .base import Design
 
-#: Exact enumeration is offered when a trial has at most this many cohort-outcome sequences ((c + 1)^cohorts).
-#: Measured on 4-12 doses: up to 2^24 (e.g. 12 cohorts of 3, 24 patients one at a time) the merged count states
-#: stay below ~100k and enumeration takes 0.1-2 s; beyond it the engine's state limit is hit only after 2-30 s.
-EXACT_SEQUENCES = 2 ** 24
-
 
 class ModelBased(Design):
     """Base of the model-based designs (not a design itself: it sets no `method`)."""
+
+    #: Exact enumeration is offered when a trial has at most this many cohort-outcome sequences ((c + 1)^cohorts).
+    #: Measured for the CRM on 4-12 doses: up to 2^24 (12 cohorts of 3; 24 patients one at a time) the merged
+    #: count states stay below ~100k and enumeration takes 0.1-0.4 s; beyond it the engine's state limit is hit
+    #: only after 2-4 s. Designs with a costlier posterior lower it.
+    exact_sequences: ClassVar[int] = 2 ** 24
 
     @classmethod
     def resolve_options(cls, given: dict[str, Any], target: float, n_doses: int,
@@ -30,4 +31,4 @@ class ModelBased(Design):
         """Offer exact enumeration only where the outcome tree is known to stay small."""
         c = int(self.opts["cohort_size"])
         cohorts = math.ceil(int(self.opts["max_n"]) / c)
-        self.exact = cohorts * math.log2(c + 1) <= math.log2(EXACT_SEQUENCES)  # type: ignore[misc]
+        self.exact = cohorts * math.log2(c + 1) <= math.log2(self.exact_sequences)  # type: ignore[misc]
