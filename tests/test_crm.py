@@ -12,7 +12,7 @@ from scipy import integrate, optimize, special
 
 from explorer.core.designs.calibration import calibrate_skeleton
 from explorer.core.designs.crm import CRM
-from explorer.core.engine import enumerate_exact, simulate
+from explorer.core.engine import ExactTooLarge, enumerate_exact, simulate
 from explorer.core.errors import ProtocolError
 from explorer.core.oc import summarise
 
@@ -253,3 +253,19 @@ def test_exact_operating_characteristics_are_within_dfcrms_monte_carlo_error(sc)
         sd = np.sqrt(np.maximum(res.weights @ per_trial ** 2 - mean ** 2, 0))
         z = (getattr(oc, key) - np.array(sc[key])) / (sd / math.sqrt(R_TRIALS))
         assert np.all(np.abs(z) <= 3), f"{key} z = {np.round(z, 2)}"
+
+
+def test_select_now_is_the_recommendation_or_none_under_the_safety_stop():
+    d = CRM(6, 0.25, cohort_size=3, max_n=24)
+    n = np.array([[3, 3, 3, 0, 0, 0], [3, 0, 0, 0, 0, 0]])
+    x = np.array([[0, 0, 1, 0, 0, 0], [3, 0, 0, 0, 0, 0]])
+    got = d.select_now(n, x, d.initial_extra(2))
+    assert got[0] == _recommendation_by_quadrature(d, n[0], x[0]) and got[1] == -1
+
+
+def test_exact_is_offered_only_for_small_outcome_trees():
+    assert CRM(6, 0.25, cohort_size=3, max_n=36).exact
+    assert CRM(6, 0.25, cohort_size=1, max_n=24).exact
+    assert not CRM(6, 0.25, cohort_size=1, max_n=36).exact
+    with pytest.raises(ExactTooLarge):
+        enumerate_exact(CRM(6, 0.25, cohort_size=1, max_n=36), np.full(6, 0.3))
