@@ -193,9 +193,9 @@ def test_last_cohort_is_cut_to_max_n():
 # ---- safety stop ---------------------------------------------------------------------------------------------------
 
 def test_safety_stop_needs_the_minimum_at_the_lowest_dose_and_the_probability():
-    d = CRM(6, 0.25, cohort_size=3, max_n=24)  # defaults: safety_stop 0.9 after 3 patients at dose 1
+    d = CRM(6, 0.25, cohort_size=3, max_n=24)  # defaults: safety_stop 0.95 after 3 patients at dose 1
     _, p = d.posterior_summary(np.array([[3, 0, 0, 0, 0, 0]]), np.array([[3, 0, 0, 0, 0, 0]]))
-    assert p[0] > 0.9
+    assert p[0] > 0.95
     dec = _decide(d, [3, 0, 0, 0, 0, 0], [3, 0, 0, 0, 0, 0], 0, 0)
     assert dec.stop[0] and dec.selected[0] == -1
     # the same 3 DLTs with only 2 patients at the lowest dose: go on

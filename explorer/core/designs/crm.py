@@ -56,7 +56,7 @@ class CRM(ModelBased):
         Option("intercept", "float", 3.0, "fixed intercept of the logistic model", low=-10.0, high=20.0),
         Option("no_skip", "bool", True, "never skip a dose when escalating, and do not escalate right after a "
                "cohort whose DLT fraction is at least the target (dfcrm restrict)"),
-        Option("safety_stop", "float", 0.9, "stop with no selection when P(DLT rate at the lowest dose > target) "
+        Option("safety_stop", "float", 0.95, "stop with no selection when P(DLT rate at the lowest dose > target) "
                "exceeds this; 1 turns the rule off (as in dfcrm)", low=0.5, high=1.0),
         Option("safety_min_n", "int", 3, "patients needed at the lowest dose before the safety stop applies",
                low=1, high=200),
