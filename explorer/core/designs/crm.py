@@ -172,5 +172,6 @@ class CRM(ModelBased):
             dose = np.minimum(rec, np.where(hold, c, c + 1))
         dose = np.where(first, self.start_dose, dose)
         size = np.minimum(self.cohort, self.max_n - total)
-        new_extra = x[rows, dose][:, None].astype(np.int64)
+        # only the no-skip rule needs the memory; a constant lets exact enumeration merge more states otherwise
+        new_extra = x[rows, dose][:, None] if self.opts["no_skip"] else np.zeros((S, 1), dtype=np.int64)
         return Decision(dose, np.where(stop, 0, size), stop, selected, new_extra)
