@@ -1,0 +1,80 @@
+"""Progressive OCs for one or several designs: exact where possible, else Monte Carlo refined chunk by chunk.
+
+Pure computation (no widgets). All Monte Carlo designs run on the same simulated patients (paired), drawn
+chunk by chunk from the protocol's seed; NumPy fills draws in order, so the chunks equal one big draw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..core.engine import ExactTooLarge, TrialResults, enumerate_exact, simulate
+from ..core.errors import Problem, ProtocolError
+from ..core.oc import OperatingCharacteristics, summarise
+from ..core.protocol import Protocol
+
+FIRST_CHUNK = 300
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The OCs of every design so far, and how far the Monte Carlo has got."""
+
+    ocs: tuple[OperatingCharacteristics, ...]
+    done: int  # trials simulated so far (0 when everything is exact)
+    total: int
+    notes: tuple[str, ...] = ()
+
+    @property
+    def finished(self) -> bool:
+        """Whether these are the final figures."""
+        return self.done >= self.total
+
+
+def _merge(parts: list[TrialResults]) -> TrialResults:
+    total = sum(p.trials or 0 for p in parts)
+    return TrialResults(np.full(total, 1.0 / total), np.concatenate([p.selected for p in parts]),
+                        np.concatenate([p.n for p in parts]), np.concatenate([p.x for p in parts]),
+                        exact=False, trials=total, max_n=parts[0].max_n)
+
+
+def progressive_ocs(protocols: list[Protocol], first: int = FIRST_CHUNK, chunk: int = CHUNK) -> Iterator[Snapshot]:
+    """Yield snapshots: the quick answer first, then after each further chunk of trials until all are done."""
+    base = protocols[0]
+    truth = np.asarray(base.truth)
+    designs = [p.build_design() for p in protocols]
+    intervals = [d.acceptable_interval() for d in designs]
+    exact: dict[int, OperatingCharacteristics] = {}
+    notes: list[str] = []
+    for i, (p, d) in enumerate(zip(protocols, designs)):
+        if p.method in ("auto", "exact"):
+            try:
+                exact[i] = summarise(enumerate_exact(d, truth), truth, p.target, intervals[i])
+            except ExactTooLarge as e:
+                if p.method == "exact":
+                    raise ProtocolError(Problem("method", f"{p.design.method}: exact results are not available "
+                                                          f"({e}); choose Monte Carlo or auto.")) from None
+                notes.append(f"{p.design.method}: Monte Carlo ({e})")
+    mc = [i for i in range(len(protocols)) if i not in exact]
+    total = base.trials if mc else 0
+    if not mc:
+        yield Snapshot(tuple(exact[i] for i in range(len(protocols))), 0, 0, tuple(notes))
+        return
+    rng = np.random.default_rng(base.seed)
+    width = max(designs[i].max_n for i in mc)
+    parts: dict[int, list[TrialResults]] = {i: [] for i in mc}
+    done = 0
+    size = min(first, total)
+    while done < total:
+        u = rng.random((size, width))
+        for i in mc:
+            parts[i].append(simulate(designs[i], truth, size, rng, u=u[:, : designs[i].max_n]))
+        done += size
+        ocs = [exact[i] if i in exact else summarise(_merge(parts[i]), truth, protocols[i].target, intervals[i])
+               for i in range(len(protocols))]
+        yield Snapshot(tuple(ocs), done, total, tuple(notes))
+        size = min(chunk, total - done)

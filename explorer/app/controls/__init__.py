@@ -1,0 +1,1 @@
+"""The app's controls, one group per module; each exposes `.widget`, a message area and plain values."""

@@ -1,0 +1,165 @@
+"""The design picker and each design's options, generated from the designs' declared Options."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as W
+
+from ...core.designs import design_classes
+from ...core.designs.base import Design, Option, json_value
+from ...core.errors import Problem
+from .common import heading, message_area, show_messages
+
+
+class OptionField:
+    """One option's widget, and its value as a protocol file would hold it (None: use the default)."""
+
+    def __init__(self, option: Option) -> None:
+        self.option = option
+        self.free = option.default is None or option.default_from_target is not None or option.kind == "floats"
+        desc = option.name
+        kw: dict[str, Any] = {"description": desc, "tooltip": option.help,
+                              "layout": W.Layout(width="22em"), "style": {"description_width": "10em"}}
+        if self.free:
+            self.widget = W.Text(value="", placeholder=f"default: {option.describe_default()}", **kw)
+        elif option.kind == "bool":
+            self.widget = W.Checkbox(value=bool(option.default), indent=True, **kw)
+        elif option.kind == "choice":
+            self.widget = W.Dropdown(options=list(option.choices), value=option.default, **kw)
+        elif option.kind == "int":
+            self.widget = W.IntText(value=int(option.default), **kw)
+        else:
+            self.widget = W.FloatText(value=float(option.default), **kw)
+        self.box = W.VBox([self.widget, W.HTML(f'<span class="p1x-note">{option.help}</span>',
+                                               layout=W.Layout(margin="0 0 0 10.5em"))])
+
+    def value(self) -> tuple[Any, Problem | None]:
+        """(value or None for the default, problem if the text cannot be read)."""
+        o, v = self.option, self.widget.value
+        if not self.free:
+            return v, None
+        text = v.strip()
+        if not text:
+            return None, None
+        try:
+            if o.kind == "floats":
+                return [float(s) for s in text.replace(";", ",").split(",") if s.strip()], None
+            if o.kind == "int":
+                return int(text), None
+            if o.kind == "float":
+                return float(text), None
+            if o.kind == "bool":
+                return text.lower() in ("true", "yes", "1"), None
+            return text, None
+        except ValueError:
+            return None, Problem(f"design.{o.name}", f'"{text}" cannot be read; give {o.bounds_text()}.')
+
+    def set(self, value: Any) -> None:
+        """Show a value from a protocol (None: the default)."""
+        if self.free:
+            self.widget.value = "" if value is None else (
+                ", ".join(json_value(x) for x in value) if isinstance(value, (list, tuple)) else
+                (value if isinstance(value, str) else json_value(value)))
+        else:
+            self.widget.value = self.option.default if value is None else value
+
+
+class DesignForm:
+    """The options of one design, with a message area for its problems."""
+
+    def __init__(self, cls: type[Design]) -> None:
+        self.cls = cls
+        self.fields = [OptionField(o) for o in cls.options]
+        self.message = message_area()
+        body = [f.box for f in self.fields] or [W.HTML('<span class="p1x-note">No options.</span>')]
+        self.widget = W.VBox([W.HTML(f'<span class="p1x-note">{cls.summary}</span>'), *body, self.message])
+
+    def spec(self) -> tuple[dict[str, Any], list[Problem]]:
+        """The protocol's `design` object (only options that are not left to their defaults)."""
+        out: dict[str, Any] = {"method": self.cls.method}
+        problems = []
+        for f in self.fields:
+            v, p = f.value()
+            if p is not None:
+                problems.append(p)
+            elif v is not None:
+                out[f.option.name] = v
+        return out, problems
+
+    def load(self, options: dict[str, Any]) -> None:
+        """Show a protocol's options (others back to their defaults)."""
+        for f in self.fields:
+            f.set(options.get(f.option.name))
+
+
+class DesignControls:
+    """Pick one or several designs to compare; each picked design shows its options."""
+
+    def __init__(self, picked: list[str]) -> None:
+        self.classes = design_classes()
+        self.forms = {m: DesignForm(c) for m, c in self.classes.items()}
+        self.checks = {m: W.Checkbox(value=m in picked, description=c.title, indent=False,
+                                     layout=W.Layout(width="auto"))
+                       for m, c in self.classes.items()}
+        self.options = W.Accordion()
+        self.message = message_area()
+        self._listeners: list[Callable[[], None]] = []
+        self._quiet = False
+        for m, cb in self.checks.items():
+            cb.observe(self._on_pick, names="value")
+            cb.add_class("p1x-design-" + "".join(ch if ch.isalnum() else "-" for ch in m))
+        for form in self.forms.values():
+            for f in form.fields:
+                f.widget.observe(lambda _: self._changed(), names="value")
+        self._show_forms()
+        self.widget = W.VBox([heading("Designs (tick several to compare)"),
+                              W.VBox(list(self.checks.values())), self.message, self.options])
+
+    def picked(self) -> list[str]:
+        """The ticked designs' methods, in the catalogue's order."""
+        return [m for m, cb in self.checks.items() if cb.value]
+
+    def specs(self) -> list[tuple[dict[str, Any], list[Problem]]]:
+        """Each picked design's protocol `design` object, with problems reading its fields."""
+        return [self.forms[m].spec() for m in self.picked()]
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        """Call callback() after a design or option change."""
+        self._listeners.append(callback)
+
+    def load(self, method: str, options: dict[str, Any]) -> None:
+        """Pick only this design, with these options (a preset or an uploaded protocol)."""
+        self._quiet = True
+        try:
+            for m, cb in self.checks.items():
+                cb.value = m == method
+            self.forms[method].load(options)
+            self._show_forms()
+        finally:
+            self._quiet = False
+        self._changed()
+
+    def _on_pick(self, _: dict) -> None:
+        if not self._quiet:
+            self._show_forms()
+        self._changed()
+
+    def _show_forms(self) -> None:
+        picked = self.picked()
+        self.options.children = [self.forms[m].widget for m in picked]
+        for i, m in enumerate(picked):
+            self.options.set_title(i, f"{self.classes[m].title}: options")
+
+    def _changed(self) -> None:
+        if self._quiet:
+            return
+        for cb in self._listeners:
+            cb()
+
+    def show_problems(self, by_method: dict[str, list[str]], general: list[str]) -> None:
+        """Messages under each design's options, and above them for the picker."""
+        for m, form in self.forms.items():
+            show_messages(form.message, by_method.get(m, []))
+        show_messages(self.message, general)

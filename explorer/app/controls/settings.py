@@ -1,0 +1,59 @@
+"""Target, start dose, number of trials, seed and how to compute (auto, exact, Monte Carlo)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ipywidgets as W
+
+from .common import heading, message_area
+
+METHODS = (("auto (exact where feasible)", "auto"), ("exact", "exact"), ("Monte Carlo", "monte-carlo"))
+
+
+class SettingsControls:
+    """Widgets for the trial-level settings; `values()` gives their protocol keys."""
+
+    def __init__(self, target: float = 0.25, start_dose: int = 1, trials: int = 10_000, seed: int = 2024) -> None:
+        style = {"description_width": "8em"}
+        lay = W.Layout(width="17em")
+        self.target = W.FloatText(value=target, step=0.01, description="Target DLT rate", style=style, layout=lay)
+        self.target_message = message_area()
+        self.start_dose = W.IntText(value=start_dose, description="Start at level", style=style, layout=lay)
+        self.start_message = message_area()
+        self.trials = W.IntText(value=trials, description="Trials", style=style, layout=lay)
+        self.seed = W.IntText(value=seed, description="Seed", style=style, layout=lay)
+        self.method = W.Dropdown(options=METHODS, value="auto", description="Compute", style=style,
+                                 layout=W.Layout(width="22em"))
+        self.run_message = message_area()
+        self._listeners: list[Callable[[], None]] = []
+        self._quiet = False
+        for w in (self.target, self.start_dose, self.trials, self.seed, self.method):
+            w.observe(lambda _: self._changed(), names="value")
+        self.widget = W.VBox([heading("Trial"), self.target, self.target_message, self.start_dose,
+                              self.start_message, self.trials, self.seed, self.method, self.run_message])
+
+    def values(self) -> dict:
+        """The protocol keys these widgets hold."""
+        return {"target": self.target.value, "start_dose": self.start_dose.value, "trials": self.trials.value,
+                "seed": self.seed.value, "method": self.method.value}
+
+    def load(self, target: float, start_dose: int, trials: int, seed: int, method: str) -> None:
+        """Show a protocol's settings with one change notification."""
+        self._quiet = True
+        try:
+            self.target.value, self.start_dose.value = target, start_dose
+            self.trials.value, self.seed.value, self.method.value = trials, seed, method
+        finally:
+            self._quiet = False
+        self._changed()
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        """Call callback() after a change."""
+        self._listeners.append(callback)
+
+    def _changed(self) -> None:
+        if self._quiet:
+            return
+        for cb in self._listeners:
+            cb()

@@ -1,0 +1,95 @@
+"""The true toxicity curve: a value per dose, a curve from "MTD at level k" + steepness, random scenarios."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ipywidgets as W
+import numpy as np
+
+from ..scenarios import curve_from_mtd, random_monotone
+from .common import heading, message_area
+
+
+class TruthControls:
+    """Widgets for the truth; `values()` gives the protocol's `truth` list (as typed, validated later)."""
+
+    def __init__(self, truth: list[float], labels: list[str], seed: int = 1) -> None:
+        self.rows = W.VBox()
+        self.boxes: list[W.FloatText] = []
+        self.mtd_level = W.BoundedIntText(value=min(3, len(truth)), min=1, max=len(truth), description="MTD at level",
+                                          layout=W.Layout(width="11em"))
+        self.steepness = W.BoundedFloatText(value=1.0, min=0.1, max=5.0, step=0.1, description="steepness",
+                                            layout=W.Layout(width="11em"))
+        self.generate = W.Button(description="Make curve", tooltip="logistic curve with the target at that level",
+                                 layout=W.Layout(width="auto"))
+        self.random = W.Button(description="Random monotone scenario", layout=W.Layout(width="auto"))
+        self.message = message_area()
+        self.message.add_class("p1x-truth-message")
+        self._rng = np.random.default_rng(seed)
+        self._target = 0.25
+        self._listeners: list[Callable[[], None]] = []
+        self._quiet = False
+        self._set_rows(truth, labels)
+        self.generate.on_click(lambda _: self.set_values(curve_from_mtd(len(self.boxes), self.mtd_level.value,
+                                                                        self._target, self.steepness.value)))
+        self.random.on_click(lambda _: self.set_values(random_monotone(self._rng, len(self.boxes), self._target)))
+        self.widget = W.VBox([
+            heading("True DLT probability per dose"),
+            W.HTML('<span class="p1x-note">Type a value, or drag a point on the truth plot (or click the plot '
+                   'to move the nearest dose there).</span>'),
+            self.rows, self.message,
+            W.HBox([self.mtd_level, self.steepness, self.generate]), self.random])
+
+    def values(self) -> list[float]:
+        """The truth as typed, lowest dose first."""
+        return [float(b.value) for b in self.boxes]
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        """Call callback() after any change of the truth."""
+        self._listeners.append(callback)
+
+    def set_target(self, target: float) -> None:
+        """The target used by the curve generator and random scenarios."""
+        self._target = target
+
+    def set_values(self, values: list[float], labels: list[str] | None = None) -> None:
+        """Replace the truth (and relabel) with one change notification."""
+        self._quiet = True
+        try:
+            if labels is not None or len(values) != len(self.boxes):
+                self._set_rows(values, labels or [f"DL{i + 1}" for i in range(len(values))])
+            else:
+                for b, v in zip(self.boxes, values):
+                    b.value = float(v)
+        finally:
+            self._quiet = False
+        self._changed()
+
+    def set_one(self, level: int, value: float) -> None:
+        """Set one dose's truth (0-based level), as a drag on the plot does."""
+        if 0 <= level < len(self.boxes):
+            self.boxes[level].value = round(float(value), 3)
+
+    def relabel(self, labels: list[str], values: list[float]) -> None:
+        """Follow the ladder: new labels, and values for a changed number of levels (no notification)."""
+        self._quiet = True
+        try:
+            self._set_rows(values, labels)
+        finally:
+            self._quiet = False
+
+    def _set_rows(self, values: list[float], labels: list[str]) -> None:
+        self.boxes = [W.FloatText(value=float(v), step=0.01, layout=W.Layout(width="7em")) for v in values]
+        for i, b in enumerate(self.boxes):
+            b.observe(lambda _: self._changed(), names="value")
+            b.add_class(f"p1x-truth-{i}")
+        self.rows.children = [W.HBox([W.Label(f"{i + 1}. {lab}", layout=W.Layout(width="12em")), b])
+                              for i, (lab, b) in enumerate(zip(labels, self.boxes))]
+        self.mtd_level.max = len(values)
+
+    def _changed(self) -> None:
+        if self._quiet:
+            return
+        for cb in self._listeners:
+            cb()

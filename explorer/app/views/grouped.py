@@ -1,0 +1,17 @@
+"""Bar groups per dose with one bar per design: the data layout shared by the selection and patients views."""
+
+from __future__ import annotations
+
+from .style import design_colour
+
+
+def grouped(labels: list[str], designs: list[str], per_design: list[list[float]]) -> dict[str, list]:
+    """Columns for nested (dose, design) bars: x factors, values, design names and colours."""
+    x, value, design, colour = [], [], [], []
+    for k, lab in enumerate(labels):
+        for j, name in enumerate(designs):
+            x.append((lab, name))
+            value.append(float(per_design[j][k]))
+            design.append(name)
+            colour.append(design_colour(j))
+    return {"x": x, "value": value, "design": design, "colour": colour}

@@ -1,0 +1,42 @@
+"""The distribution of the trial's sample size, one line per design."""
+
+from __future__ import annotations
+
+from bokeh.models import ColumnDataSource, HoverTool
+
+from ...core.oc import OperatingCharacteristics
+from .style import design_colour, new_figure
+
+
+class SampleSizeView:
+    """P(N = n) for each design."""
+
+    def __init__(self) -> None:
+        self.lines = ColumnDataSource({"xs": [], "ys": [], "design": [], "colour": []})
+        self.points = ColumnDataSource({"n": [], "p": [], "design": [], "colour": []})
+        self.fig = new_figure("Distribution of the number of patients", "patients enrolled (N)", "probability")
+        self.fig.multi_line("xs", "ys", source=self.lines, line_color="colour", line_width=2, legend_field="design")
+        dots = self.fig.scatter("n", "p", source=self.points, color="colour", size=8)
+        self.fig.add_tools(HoverTool(renderers=[dots], tooltips=[("design", "@design"), ("N", "@n"),
+                                                                 ("P(N)", "@p{0.000}")]))
+        self.fig.y_range.start = 0
+        self.fig.legend.location = "top_left"
+        self.layout = self.fig
+
+    def show(self, designs: list[str], ocs: list[OperatingCharacteristics]) -> None:
+        """Draw each design's sample size distribution."""
+        lines: dict[str, list] = {"xs": [], "ys": [], "design": [], "colour": []}
+        points: dict[str, list] = {"n": [], "p": [], "design": [], "colour": []}
+        for j, (name, oc) in enumerate(zip(designs, ocs)):
+            ns = sorted(oc.sample_size_distribution)
+            ps = [oc.sample_size_distribution[n] for n in ns]
+            lines["xs"].append(ns)
+            lines["ys"].append(ps)
+            lines["design"].append(name)
+            lines["colour"].append(design_colour(j))
+            points["n"] += ns
+            points["p"] += ps
+            points["design"] += [name] * len(ns)
+            points["colour"] += [design_colour(j)] * len(ns)
+        self.lines.data = lines
+        self.points.data = points

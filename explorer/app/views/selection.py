@@ -1,0 +1,46 @@
+"""Selection probability of each dose and of no dose, one bar per design, with Monte Carlo SE whiskers."""
+
+from __future__ import annotations
+
+from bokeh.models import ColumnDataSource, FactorRange, HoverTool, Range1d, Whisker
+
+from ...core.oc import OperatingCharacteristics
+from .grouped import grouped
+from .style import NONE_LABEL, new_figure
+
+
+class SelectionView:
+    """P(select dose k) and P(no selection) per design."""
+
+    def __init__(self) -> None:
+        self.source = ColumnDataSource({"x": [], "value": [], "design": [], "colour": [], "lower": [],
+                                        "upper": [], "se": []})
+        self.fig = new_figure("Probability of selecting each dose as the MTD", "dose level (and no selection)",
+                              "probability", x_range=FactorRange(factors=[("DL1", "3+3")]), y_range=Range1d(0, 1))
+        bars = self.fig.vbar(x="x", top="value", width=0.85, source=self.source, fill_color="colour",
+                             line_color="colour", legend_field="design")
+        self.whiskers = Whisker(base="x", lower="lower", upper="upper", source=self.source, line_width=1.5)
+        self.whiskers.upper_head.size = self.whiskers.lower_head.size = 8
+        self.fig.add_layout(self.whiskers)
+        self.fig.add_tools(HoverTool(renderers=[bars], tooltips=[("", "@x"), ("P(select)", "@value{0.000}"),
+                                                                 ("SE", "@se{0.0000}")]))
+        self.fig.xaxis.major_label_text_font_size = "0px"  # the legend names the designs
+        self.fig.xaxis.group_text_font_size = "13px"
+        self.fig.x_range.range_padding = 0.05
+        self.fig.legend.location = "top_left"
+        self.layout = self.fig
+
+    def show(self, labels: list[str], designs: list[str], ocs: list[OperatingCharacteristics]) -> None:
+        """Draw the selection probabilities of each design (labels: the ladder)."""
+        sel = [[*oc.selection, oc.no_selection] for oc in ocs]
+        se = [[*oc.stderr.get("selection", [0.0] * len(labels)), oc.stderr.get("no_selection", 0.0)] for oc in ocs]
+        data = grouped([*labels, NONE_LABEL], designs, sel)
+        errs = [float(se[j][k]) for k in range(len(labels) + 1) for j in range(len(designs))]
+        data["se"] = errs
+        data["lower"] = [max(v - 1.96 * e, 0.0) for v, e in zip(data["value"], errs)]
+        data["upper"] = [min(v + 1.96 * e, 1.0) for v, e in zip(data["value"], errs)]
+        self.fig.x_range.factors = data["x"]
+        self.source.data = data
+        mc = any(oc.method == "monte-carlo" for oc in ocs)
+        self.fig.title.text = ("Probability of selecting each dose as the MTD"
+                               + (" (whiskers: ±1.96 SE)" if mc else " (exact)"))

@@ -1,0 +1,89 @@
+"""Shared browser-test helpers: starting Voila on a free port, launching Chromium, reading BokehJS data."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+APP_PATH = "/voila/render/explorer.ipynb"
+
+# Find a ColumnDataSource in any Bokeh document by the names of its columns, and return one column.
+JS_COLUMN = """([cols, col]) => {
+  for (const doc of [...Bokeh.documents].reverse())
+    for (const m of doc.all_models)
+      if (m.type === 'ColumnDataSource') {
+        const d = m.data; const keys = d instanceof Map ? [...d.keys()] : Object.keys(d);
+        if (cols.every(c => keys.includes(c))) { const v = d instanceof Map ? d.get(col) : d[col];
+          return v ? Array.from(v, x => Array.isArray(x) ? x.join('|') : x) : null; }
+      }
+  return null; }"""
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_voila(port: int, extra: list[str] | None = None, env: dict | None = None) -> subprocess.Popen:
+    """Voila in directory mode on notebooks/ (URLs like Binder's /voila/render/...), bound to 127.0.0.1."""
+    cmd = [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+           "--show_tracebacks=True", *(extra or [])]
+    proc = subprocess.Popen(cmd, cwd=NOTEBOOKS, env={**os.environ, **(env or {})}, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("voila exited: " + proc.stderr.read().decode()[-2000:])
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    stop(proc)
+    raise RuntimeError("voila did not start listening within 60 s")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop Voila and its kernels (its own process group)."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=15)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def launch(playwright):
+    """Debian's Chromium, headless, through Playwright (no `playwright install`)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+def open_app(page, base_url: str, theme: str = "light", timeout: float = 90_000) -> None:
+    """Load the app and wait until the plots' data is in BokehJS."""
+    page.goto(f"{base_url}{APP_PATH}?theme={theme}", wait_until="commit", timeout=timeout)
+    page.wait_for_selector(".p1x-app", timeout=timeout)
+    page.wait_for_function("(a) => window.Bokeh && (" + JS_COLUMN + ")(a) !== null",
+                           arg=[["x", "value", "lower"], "value"], timeout=timeout)
+
+
+def column(page, cols: list[str], col: str) -> list | None:
+    """A column of the first Bokeh ColumnDataSource having all of `cols`."""
+    return page.evaluate(JS_COLUMN, [cols, col])
+
+
+SELECTION = (["x", "value", "lower"], "value")
+TRUTH = (["x", "y", "label"], "y")

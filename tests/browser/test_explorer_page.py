@@ -1,0 +1,91 @@
+"""End-to-end: the explorer served by Voila, driven in headless Chromium (Playwright)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from .helpers import SELECTION, TRUTH, column, open_app
+
+pytestmark = pytest.mark.browser
+
+DESIGN = (["x", "value", "lower"], "design")
+
+
+def test_truth_change_updates_selection_plot(page, voila_url, tmp_path):
+    open_app(page, voila_url)
+    page.screenshot(path=str(tmp_path / "before.png"))
+    before = column(page, *SELECTION)
+    assert len(before) == 5 and abs(sum(before) - 1) < 1e-9
+    box = page.locator(".p1x-truth-1 input")
+    box.fill("0.3")
+    box.press("Enter")
+    page.wait_for_function("([a, old]) => JSON.stringify((" + _js() + ")(a)) !== JSON.stringify(old)",
+                           arg=[list(SELECTION), before], polling="raf", timeout=20_000)
+    assert column(page, *TRUTH)[1] == pytest.approx(0.3)
+    assert column(page, *SELECTION) != before
+    page.screenshot(path=str(tmp_path / "after.png"))
+
+
+def test_bad_truth_shows_message_and_keeps_plot(page, voila_url, tmp_path):
+    open_app(page, voila_url)
+    before = column(page, *SELECTION)
+    box = page.locator(".p1x-truth-2 input")
+    box.fill("1.3")
+    box.press("Enter")
+    expect(page.locator(".p1x-truth-message")).to_contain_text("outside [0, 1]", timeout=20_000)
+    expect(page.locator(".p1x-status")).to_contain_text("last valid results")
+    assert column(page, *SELECTION) == before
+    page.screenshot(path=str(tmp_path / "bad-truth.png"))
+
+
+def test_bad_upload_shows_validator_message(page, voila_url, tmp_path):
+    open_app(page, voila_url)
+    bad = json.dumps({"target": 0.25, "truth": [0.1, 1.4], "design": {"method": "3+3"}})
+    with page.expect_file_chooser() as chooser:
+        page.locator(".p1x-upload").click()
+    chooser.value.set_files(files=[{"name": "bad.json", "mimeType": "application/json", "buffer": bad.encode()}])
+    expect(page.locator(".p1x-upload-message")).to_contain_text("truth[1]", timeout=20_000)
+    expect(page.locator(".p1x-upload-message")).to_contain_text("outside [0, 1]")
+    page.screenshot(path=str(tmp_path / "bad-upload.png"))
+
+
+def test_switch_design(page, voila_url, tmp_path):
+    open_app(page, voila_url)
+    assert set(column(page, *DESIGN)) == {"3+3"}
+    page.locator(".p1x-design-crm input").check()
+    page.wait_for_function("(a) => new Set((" + _js() + ")(a)).size === 2", arg=list(DESIGN), timeout=30_000)
+    page.locator(".p1x-design-3-3 input").uncheck()
+    page.wait_for_function("(a) => { const d = (" + _js() + ")(a); return d && d.every(x => x === 'crm'); }",
+                           arg=list(DESIGN), timeout=30_000)
+    page.screenshot(path=str(tmp_path / "crm.png"))
+
+
+def test_click_on_truth_plot_moves_nearest_dose(page, voila_url, tmp_path):
+    open_app(page, voila_url)
+    before = column(page, *TRUTH)
+    canvas = page.locator("canvas").first
+    box = canvas.bounding_box()
+    # The plot frame spans most of the canvas; click right of centre, high up: dose 3 or 4 gets a high value.
+    page.mouse.click(box["x"] + box["width"] * 0.62, box["y"] + box["height"] * 0.2)
+    page.wait_for_function("([a, old]) => JSON.stringify((" + _js() + ")(a)) !== JSON.stringify(old)",
+                           arg=[list(TRUTH), before], polling="raf", timeout=20_000)
+    after = column(page, *TRUTH)
+    changed = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
+    assert len(changed) == 1 and after[changed[0]] > 0.5
+
+
+def test_dark_theme_renders(page, voila_url, tmp_path):
+    open_app(page, voila_url, theme="dark")
+    assert len(column(page, *SELECTION)) == 5
+    bg = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    assert bg != "rgb(255, 255, 255)"
+    page.screenshot(path=str(tmp_path / "dark.png"))
+
+
+def _js() -> str:
+    from .helpers import JS_COLUMN
+
+    return JS_COLUMN

@@ -1,0 +1,72 @@
+"""In-process app tests: design controls come from the designs' declarations; several designs side by side."""
+
+from __future__ import annotations
+
+import pytest
+
+from explorer.app import ExplorerApp
+from explorer.core.designs import design_classes
+
+
+@pytest.fixture
+def app():
+    return ExplorerApp()
+
+
+def test_every_registered_design_has_a_checkbox_and_its_declared_options(app):
+    classes = design_classes()
+    assert set(app.designs.checks) == set(classes)
+    for method, cls in classes.items():
+        form = app.designs.forms[method]
+        assert [f.option.name for f in form.fields] == [o.name for o in cls.options]
+        assert app.designs.checks[method].description == cls.title
+
+
+def test_every_design_runs_in_the_app_with_its_defaults(app):
+    for method in design_classes():
+        app.designs.load(method, {})
+        assert app.problems == [], (method, app.problems)
+        assert set(app.selection_view.source.data["design"]) == {method}
+
+
+def test_two_designs_side_by_side(app):
+    app.designs.checks["a+b"].value = True
+    data = app.selection_view.source.data
+    assert data["x"][:2] == [("1e5 cells/kg", "3+3"), ("1e5 cells/kg", "a+b")]
+    assert len(data["value"]) == 2 * 5
+    assert app.summary_view.source.data["design"] == ["3+3", "a+b"]
+    assert len(app.sample_size_view.lines.data["xs"]) == 2
+    assert len(app.designs.options.children) == 2
+
+
+def test_option_change_recomputes_and_bad_option_shows_message_under_that_design(app):
+    app.designs.load("a+b", {})
+    before = list(app.selection_view.source.data["value"])
+    form = app.designs.forms["a+b"]
+    field = {f.option.name: f for f in form.fields}
+    field["a"].widget.value = 4
+    assert list(app.selection_view.source.data["value"]) != before
+    good = list(app.selection_view.source.data["value"])
+    field["c"].widget.value = 6  # c > a is invalid (Lin & Shih)
+    assert "cannot exceed a" in form.message.value
+    assert list(app.selection_view.source.data["value"]) == good
+    field["c"].widget.value = 1
+    assert form.message.value == ""
+
+
+def test_unreadable_free_text_option_is_reported(app):
+    method = next((m for m, c in design_classes().items() if any(o.kind == "floats" for o in c.options)), None)
+    if method is None:
+        pytest.skip("no design declares a list option")
+    app.designs.load(method, {})
+    form = app.designs.forms[method]
+    f = next(f for f in form.fields if f.option.kind == "floats")
+    f.widget.value = "0.1, abc"
+    assert "cannot be read" in form.message.value
+
+
+def test_no_design_ticked_says_so(app):
+    app.designs.checks["3+3"].value = False
+    assert "tick at least one design" in app.designs.message.value
+    app.designs.checks["3+3"].value = True
+    assert app.designs.message.value == ""

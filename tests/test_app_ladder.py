@@ -1,0 +1,82 @@
+"""In-process app tests: ladder, truth helpers, presets and edits made on the truth plot."""
+
+from __future__ import annotations
+
+from explorer.app import ExplorerApp
+from explorer.app.scenarios import PRESETS, curve_from_mtd, log_ladder
+
+
+def test_more_levels_extend_truth_and_plots():
+    app = ExplorerApp()
+    app.ladder.levels.value = 6
+    assert len(app.truth.boxes) == 6
+    assert len(app.truth_view.points.data["y"]) == 6
+    assert len(app.selection_view.source.data["value"]) == 7  # six doses and "none"
+    values = app.truth.values()
+    assert values == sorted(values)
+
+
+def test_log_fill_and_labels():
+    app = ExplorerApp()
+    app.ladder.levels.value = 3
+    app.ladder.fill_low.value, app.ladder.fill_high.value = "1e5", "1e7"
+    app.ladder.fill.click()
+    assert [v.value for v in app.ladder.values] == [1e5, 1e6, 1e7]
+    assert app.truth_view.points.data["label"] == ["1e5 cells/kg", "1e6 cells/kg", "1e7 cells/kg"]
+    assert log_ladder(1e5, 3e6, 4) == [1e5, 3.1e5, 9.7e5, 3e6]
+
+
+def test_dose_minus_one_adds_a_level_below_and_keeps_the_start():
+    app = ExplorerApp()
+    app.ladder.add_below.click()
+    labels = app.ladder.label_list()
+    assert len(labels) == 5 and labels[1] == "1e5 cells/kg"
+    assert app.ladder.values[0].value < 1e5
+    assert app.truth.values()[0] < app.truth.values()[1]
+    assert app.settings.start_dose.value == 2
+    assert app.problems == []
+    assert app.protocols[0].start_dose == 2
+
+
+def test_bad_ladder_value_shows_message_next_to_ladder():
+    app = ExplorerApp()
+    app.ladder.values[2].value = 1e4  # below the dose under it
+    assert "not above the dose below it" in app.ladder.message.value
+    app.ladder.values[2].value = 1e6
+    assert app.ladder.message.value == ""
+
+
+def test_curve_generator_and_random_scenario():
+    app = ExplorerApp()
+    app.truth.mtd_level.value = 2
+    app.truth.generate.click()
+    assert app.truth.values() == curve_from_mtd(4, 2, 0.25, 1.0)
+    assert app.truth.values()[1] == 0.25
+    assert list(app.truth_view.mtd.data["x"]) == [2]
+    app.truth.random.click()
+    r1 = app.truth.values()
+    assert r1 == sorted(r1) and all(0 < v < 1 for v in r1)
+    assert app.truth_view.points.data["y"] == r1
+
+
+def test_presets_load_whole_scenarios():
+    app = ExplorerApp()
+    for name, preset in PRESETS.items():
+        app.preset.value = name
+        assert app.truth.values() == list(preset.truth)
+        assert app.settings.target.value == preset.target
+        assert app.truth_view.points.data["label"] == list(preset.labels)
+        assert app.problems == []
+    app.preset.value = "All doses too toxic"
+    assert app.truth_view.mtd.data["x"] == []
+
+
+def test_dragging_a_point_in_the_browser_sets_the_truth():
+    app = ExplorerApp()
+    data = dict(app.truth_view.points.data)
+    data["y"] = [0.05, 0.4, 0.25, 0.45]
+    data["x"] = [1, 2.2, 3, 4]  # a drag moves x too; it is ignored
+    app.truth_view.points.data = data
+    assert app.truth.values()[1] == 0.4
+    assert app.protocols[0].truth[1] == 0.4
+    assert app.truth_view.points.data["x"] == [1, 2, 3, 4]

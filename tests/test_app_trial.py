@@ -1,0 +1,64 @@
+"""In-process app tests: the single-trial view, progressive refinement and stale-work cancellation."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import numpy as np
+
+from explorer.app import ExplorerApp
+from explorer.app.compute import progressive_ocs
+from explorer.core.protocol import protocol_from_dict
+from explorer.core.runner import run_protocol
+
+
+def test_single_trial_view_matches_its_outcome_string():
+    app = ExplorerApp()
+    data = app.trial_view.patients.data
+    outcome = app.outcome.value.split("<code>")[1].split("</code>")[0]
+    assert sum(len(c) - len(c.lstrip("0123456789")) > 0 for c in outcome.split()) == len(outcome.split())
+    n_patients = sum(len(c.lstrip("0123456789")) for c in outcome.split())
+    assert len(data["patient"]) == n_patients
+    assert data["marker"].count("x") == outcome.count("T")
+    first = outcome
+    seen = {first}
+    for _ in range(5):
+        app.another_trial.click()
+        seen.add(app.outcome.value)
+    assert len(seen) > 2
+
+
+def test_progressive_chunks_end_at_the_cli_result():
+    p = protocol_from_dict({"target": 0.25, "truth": [0.05, 0.12, 0.25, 0.45], "design": {"method": "3+3"},
+                            "trials": 2500, "seed": 5, "method": "monte-carlo"})
+    snaps = list(progressive_ocs([p], first=300, chunk=1000))
+    assert [s.done for s in snaps] == [300, 1300, 2300, 2500]
+    np.testing.assert_allclose(snaps[-1].ocs[0].selection, run_protocol(p).oc.selection, atol=1e-12)
+
+
+def test_refinement_runs_as_a_task_and_a_new_change_cancels_it():
+    async def scenario():
+        app = ExplorerApp()
+        app.settings.method.value = "monte-carlo"
+        app.settings.trials.value = 20_000
+        first = app.snapshot
+        assert first.done == 300 and not first.finished
+        assert app._task is not None
+        await asyncio.sleep(0.01)
+        stale = app._task
+        app.truth.boxes[0].value = 0.1  # stale: the running refinement must stop
+        assert app._task is not stale
+        await asyncio.sleep(0)
+        assert stale.done()
+        for _ in range(400):
+            if app.snapshot.finished:
+                break
+            await asyncio.sleep(0.01)
+        assert app.snapshot.finished and app.snapshot.done == 20_000
+        assert app.protocols[0].truth[0] == 0.1
+        return app
+
+    app = asyncio.run(scenario())
+    expected = run_protocol(protocol_from_dict(json.loads(app.protocols[0].to_json()))).oc
+    np.testing.assert_allclose(app.selection_view.source.data["value"][:4], expected.selection, atol=1e-12)
