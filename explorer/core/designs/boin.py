@@ -1,0 +1,102 @@
+"""BOIN, the Bayesian optimal interval design (Liu & Yuan 2015), as the BOIN R package's `get.oc` runs it."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..errors import Problem
+from .base import Option
+from .interval import (
+    DEESCALATE,
+    ESCALATE,
+    STAY,
+    IntervalDesign,
+    cohort_options,
+    count_grid,
+    elimination_table,
+    overdose_probability,
+)
+
+
+def boin_boundaries(target: float, p_saf: float, p_tox: float) -> tuple[float, float]:
+    """BOIN's escalation and de-escalation boundaries (λe, λd) on the observed DLT rate."""
+    lam_e = math.log((1 - p_saf) / (1 - target)) / math.log(target * (1 - p_saf) / (p_saf * (1 - target)))
+    lam_d = math.log((1 - target) / (1 - p_tox)) / math.log(p_tox * (1 - target) / (target * (1 - p_tox)))
+    return lam_e, lam_d
+
+
+class BOIN(IntervalDesign):
+    """BOIN: escalate if x/n ≤ λe, de-escalate if x/n ≥ λd, else stay; Beta(1, 1) elimination; isotonic MTD.
+
+    As in `get.oc` (BOIN 2.7.2): with the boundaries of `get.boundary` (x ≤ floor(λe·n) escalate,
+    x ≥ ceiling(λd·n) de-escalate), a dose with ≥ 3 patients and P(p > target | x, n) > cutoff_eli is eliminated
+    with all higher doses (the lowest one: stop, no selection); with extrasafe, stop when P(p1 > target) >
+    cutoff_eli − offset at the lowest dose; stop once n_earlystop patients are at the current dose and the
+    decision is to stay there.
+    """
+
+    method = "boin"
+    title = "BOIN (Liu & Yuan 2015)"
+    summary = "Bayesian optimal interval design: fixed escalation/de-escalation boundaries, as BOIN's get.oc."
+    options = cohort_options() + (
+        Option("n_earlystop", "int", 100, "stop once this many patients are at the current dose and the "
+               "decision is to stay", low=1, high=1000),
+        Option("p_saf", "float", None, "highest DLT rate thought sub-therapeutic (sets λe)", low=0.0, high=1.0,
+               default_from_target=lambda t: round(0.6 * t, 12), default_text="0.6 × target"),
+        Option("p_tox", "float", None, "lowest DLT rate thought overly toxic (sets λd)", low=0.0, high=1.0,
+               default_from_target=lambda t: round(1.4 * t, 12), default_text="1.4 × target"),
+        Option("cutoff_eli", "float", 0.95, "eliminate a dose (and all above) when P(DLT rate > target) exceeds "
+               "this, with at least 3 patients", low=0.5, high=1.0),
+        Option("extrasafe", "bool", False, "stop with no selection when P(DLT rate at the lowest dose > target) "
+               "exceeds cutoff_eli − offset"),
+        Option("offset", "float", 0.05, "how much stricter the extrasafe stop is than elimination",
+               low=0.0, high=0.5),
+    )
+
+    @classmethod
+    def cross_check(cls, opts: dict[str, Any], n_doses: int, target: float, where: str) -> list[Problem]:
+        """p_saf < target < p_tox, as BOIN requires."""
+        problems = super().cross_check(opts, n_doses, target, where)
+        if not opts["p_saf"] < target:
+            problems.append(Problem(f"{where}.p_saf", f"p_saf = {opts['p_saf']} must be below the target "
+                                    f"{target} (BOIN's default is 0.6 × target)."))
+        if not opts["p_tox"] > target:
+            problems.append(Problem(f"{where}.p_tox", f"p_tox = {opts['p_tox']} must be above the target "
+                                    f"{target} (BOIN's default is 1.4 × target)."))
+        return problems
+
+    def setup(self) -> None:
+        """Boundaries first; the tables are built from them."""
+        self.lam_e, self.lam_d = boin_boundaries(self.target, self.opts["p_saf"], self.opts["p_tox"])
+        super().setup()
+
+    def build_tables(self, max_n: int) -> tuple[np.ndarray, np.ndarray]:
+        """get.boundary's integer boundaries, and its elimination table."""
+        n, x, ok = count_grid(max_n)
+        b_e = np.floor(self.lam_e * n)
+        b_d = np.ceil(self.lam_d * n)
+        action = np.where(x <= b_e, ESCALATE, np.where(x >= b_d, DEESCALATE, STAY))
+        action = np.where(ok, action, STAY).astype(np.int8)
+        return action, elimination_table(self.target, self.cutoff(), max_n)
+
+    def lowest_dose_stop_table(self, max_n: int) -> np.ndarray | None:
+        """extrasafe: P(p1 > target) > cutoff_eli − offset, checked (as get.oc does) only where the elimination
+        table has a boundary for this n."""
+        if not self.opts["extrasafe"]:
+            return None
+        n, x, ok = count_grid(max_n)
+        with np.errstate(invalid="ignore"):
+            p = overdose_probability(self.target, n, np.minimum(x, n))
+        has_boundary = self.elim.any(axis=1)[:, None]
+        return ok & has_boundary & (p > self.cutoff() - self.opts["offset"])
+
+    def early_stop_n(self) -> int | None:
+        """n_earlystop."""
+        return int(self.opts["n_earlystop"])
+
+    def acceptable_interval(self) -> tuple[float, float]:
+        """BOIN has no equivalence interval of its own: target ± 0.05 (DESIGN.md)."""
+        return (self.target - 0.05, self.target + 0.05)

@@ -1,0 +1,172 @@
+"""What the interval designs (BOIN, mTPI-2, i3+3) share: per-(n, x) lookup tables, elimination, isotonic selection."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+from scipy.stats import beta
+
+from .base import Decision, Design, Option
+
+ESCALATE, STAY, DEESCALATE = 1, 0, -1
+#: Patients needed at a dose before the elimination rule applies (BOIN, mTPI-2, i3+3).
+ELIMINATION_MIN_N = 3
+
+
+def overdose_probability(target: float, n: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """P(p > target | x DLTs of n) under a Beta(1, 1) prior."""
+    return beta.sf(target, x + 1, n - x + 1)
+
+
+def count_grid(max_n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All (n, x) with 0 ≤ x ≤ n ≤ max_n as index arrays (n, x), and the validity mask x ≤ n."""
+    n, x = np.meshgrid(np.arange(max_n + 1), np.arange(max_n + 1), indexing="ij")
+    return n, x, x <= n
+
+
+def elimination_table(target: float, cutoff: float, max_n: int) -> np.ndarray:
+    """elim[n, x]: a dose with x DLTs of n (n ≥ 3) is too toxic, P(p > target | x, n) > cutoff."""
+    n, x, ok = count_grid(max_n)
+    with np.errstate(invalid="ignore"):
+        p = overdose_probability(target, n, np.minimum(x, n))
+    return ok & (n >= ELIMINATION_MIN_N) & (p > cutoff)
+
+
+def lookup(table: np.ndarray, n: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """table[n, x] elementwise for count arrays of any shape (one flat gather: the hot path)."""
+    return table.ravel()[n * table.shape[1] + x]
+
+
+def isotonic_select(n: np.ndarray, x: np.ndarray, excluded: np.ndarray, target: float) -> np.ndarray:
+    """BOIN's `select.mtd` for a batch: the treated, non-excluded dose whose isotonic estimate is closest to target.
+
+    Estimates (x + 0.05) / (n + 0.1) (Beta(0.05, 0.05) posterior means) are made monotone by weighted
+    pool-adjacent-violators with weights 1 / posterior variance, then i × 1e-10 is added to the i-th admissible
+    dose (so among tied estimates below the target the higher dose wins, above it the lower), and the first
+    closest dose is taken. -1 where no dose is admissible.
+    """
+    S, K = n.shape
+    adm = (n > 0) & ~excluded
+    nf, xf = n.astype(float), x.astype(float)
+    phat = (xf + 0.05) / (nf + 0.1)
+    var = (xf + 0.05) * (nf - xf + 0.05) / ((nf + 0.1) ** 2 * (nf + 0.1 + 1.0))
+    w = np.where(adm, 1.0 / var, 0.0)
+    cw = np.concatenate([np.zeros((S, 1)), np.cumsum(w, axis=1)], axis=1)
+    cwp = np.concatenate([np.zeros((S, 1)), np.cumsum(w * phat, axis=1)], axis=1)
+    # Isotonic fit by the max-min formula: fit(i) = max_{j≤i} min_{k≥i} mean(j..k), the pooled means of PAVA.
+    with np.errstate(invalid="ignore", divide="ignore"):
+        avg = (cwp[:, None, 1:] - cwp[:, :-1, None]) / (cw[:, None, 1:] - cw[:, :-1, None])  # [s, j, k]
+    avg = np.where(np.isnan(avg), np.inf, avg)
+    low = np.minimum.accumulate(avg[:, :, ::-1], axis=2)[:, :, ::-1]  # [s, j, i] = min_{k≥i} avg[j, k]
+    j_le_i = np.arange(K)[:, None] <= np.arange(K)[None, :]
+    fit = np.where(j_le_i[None], low, -np.inf).max(axis=1)
+    rank = np.cumsum(adm, axis=1)
+    dist = np.where(adm, np.abs(fit + rank * 1e-10 - target), np.inf)
+    best = np.argmin(dist, axis=1)
+    return np.where(adm.any(axis=1), best, -1)
+
+
+def cohort_options(max_n: int = 36) -> tuple[Option, ...]:
+    """cohort_size and max_n, as every interval design declares them."""
+    return (
+        Option("cohort_size", "int", 3, "patients per cohort", low=1, high=12),
+        Option("max_n", "int", max_n, "maximum sample size (BOIN's ncohort × cohortsize)", low=1, high=200),
+    )
+
+
+def epsilon_options(default: float = 0.05) -> tuple[Option, ...]:
+    """epsilon1 and epsilon2: the equivalence interval [target − epsilon1, target + epsilon2]."""
+    return (
+        Option("epsilon1", "float", default, "the equivalence interval starts at target − epsilon1",
+               low=0.0, high=0.5),
+        Option("epsilon2", "float", default, "the equivalence interval ends at target + epsilon2",
+               low=0.0, high=0.5),
+    )
+
+
+class IntervalDesign(Design):
+    """Base of the interval designs (not a design itself: it sets no `method`).
+
+    A subclass fills `action` (ESCALATE / STAY / DEESCALATE by patients n and DLTs x at the current dose) and
+    `elim` (the dose and all above it are eliminated) in `build_tables`. The shared rule, as BOIN's `get.oc`:
+    after each cohort, stop with no selection if the lowest dose is eliminated; escalation into an eliminated
+    dose or above the top becomes stay, de-escalation below the lowest becomes stay; the trial ends at max_n
+    (or, where the design has one, its early-stop rule); the MTD is chosen by `isotonic_select`.
+    """
+
+    cutoff_default: ClassVar[float] = 0.95
+    order = 20
+
+    def setup(self) -> None:
+        """Precompute the per-(n, x) lookup tables once: deciding is then table look-ups only."""
+        self.cohort = int(self.opts["cohort_size"])
+        self.action, self.elim = self.build_tables(self.max_n)
+        self.stop_low = self.lowest_dose_stop_table(self.max_n)
+
+    def build_tables(self, max_n: int) -> tuple[np.ndarray, np.ndarray]:
+        """(action[n, x], elim[n, x]) for 0 ≤ x ≤ n ≤ max_n (override)."""
+        raise NotImplementedError
+
+    def lowest_dose_stop_table(self, max_n: int) -> np.ndarray | None:
+        """stop[n, x]: stop with no selection when the lowest dose has these counts (beyond elimination), or None."""
+        return None
+
+    def cutoff(self) -> float:
+        """The elimination cutoff on P(p > target | data)."""
+        return float(self.opts.get("cutoff_eli", self.cutoff_default))
+
+    def early_stop_n(self) -> int | None:
+        """Stop (and select) once this many patients are at the current dose and the decision is stay; or None."""
+        return None
+
+    def acceptable_interval(self) -> tuple[float, float]:
+        """The equivalence interval [target − epsilon1, target + epsilon2]."""
+        return (self.target - float(self.opts["epsilon1"]), self.target + float(self.opts["epsilon2"]))
+
+    def eliminated(self, n: np.ndarray, x: np.ndarray, extra: np.ndarray) -> np.ndarray:
+        """The first too-toxic dose (elimination rule) and every dose above it."""
+        return np.maximum.accumulate(lookup(self.elim, n, x), axis=1)
+
+    def _too_toxic_start(self, n: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        elim = self.eliminated(n, x, np.zeros((n.shape[0], 0), dtype=np.int64))
+        low = elim[:, 0]
+        if self.stop_low is not None:
+            low = low | lookup(self.stop_low, n[:, 0], x[:, 0])
+        return low, elim
+
+    def select_now(self, n: np.ndarray, x: np.ndarray, extra: np.ndarray) -> np.ndarray:
+        """The final selection: none if the lowest dose is too toxic, else isotonic over admissible doses."""
+        low, elim = self._too_toxic_start(n, x)
+        return np.where(low, -1, isotonic_select(n, x, elim, self.target))
+
+    def decide(self, n: np.ndarray, x: np.ndarray, cur: np.ndarray, extra: np.ndarray) -> Decision:
+        """Look up the decision at the current dose and apply the shared stopping and boundary rules."""
+        S, K = n.shape
+        rows = np.arange(S)
+        first = cur < 0
+        cc = np.where(first, self.start_dose, cur)
+        nd, xd = n[rows, cc], x[rows, cc]
+        low, elim = self._too_toxic_start(n, x)
+        act = lookup(self.action, nd, xd)
+        above = np.minimum(cc + 1, K - 1)
+        act = np.where((act == ESCALATE) & ((cc == K - 1) | elim[rows, above]), STAY, act)
+        act = np.where((act == DEESCALATE) & (cc == 0), STAY, act)
+        # the current dose just became eliminated: never stay on it (the rules normally de-escalate already)
+        act = np.where(elim[rows, cc] & (cc > 0), DEESCALATE, act)
+
+        stop = ~first & (low | (n.sum(axis=1) >= self.max_n))
+        early = self.early_stop_n()
+        if early is not None:
+            stop |= ~first & (nd >= early) & (act == STAY)
+        dose = np.where(first, cc, cc + act)
+        sel = np.full(S, -1, dtype=np.int64)
+        if stop.any():
+            sel[stop] = self.select_now(n[stop], x[stop], extra[stop])
+        size = np.full(S, self.cohort, dtype=np.int64)
+        return Decision(np.where(stop, -1, dose), size, stop, sel, extra)
+
+    # ---- decision tables -------------------------------------------------------------------------
+    def table_rows(self) -> list[int]:
+        """The numbers treated at which the decision table is printed: multiples of the cohort, up to max_n."""
+        return list(range(self.cohort, self.max_n + 1, self.cohort))
