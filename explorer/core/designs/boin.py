@@ -76,11 +76,15 @@ class BOIN(IntervalDesign):
     def build_tables(self, max_n: int) -> tuple[np.ndarray, np.ndarray]:
         """get.boundary's integer boundaries, and its elimination table."""
         n, x, ok = count_grid(max_n)
+        elim = elimination_table(self.target, self.cutoff(), max_n)
         b_e = np.floor(self.lam_e * n)
-        b_d = np.ceil(self.lam_d * n)
+        # get.boundary: de-escalate strictly above λd·n when it is a whole number, and never above elimination
+        ld = self.lam_d * n
+        b_d = np.where(np.abs(np.round(ld) - ld) < 1e-12, np.round(ld) + 1, np.ceil(ld))
+        first_elim = np.where(elim.any(axis=1), np.argmax(elim, axis=1), max_n + 1)[:, None]
+        b_d = np.minimum(b_d, first_elim)
         action = np.where(x <= b_e, ESCALATE, np.where(x >= b_d, DEESCALATE, STAY))
-        action = np.where(ok, action, STAY).astype(np.int8)
-        return action, elimination_table(self.target, self.cutoff(), max_n)
+        return np.where(ok, action, STAY).astype(np.int8), elim
 
     def lowest_dose_stop_table(self, max_n: int) -> np.ndarray | None:
         """extrasafe: P(p1 > target) > cutoff_eli − offset, checked (as get.oc does) only where the elimination
