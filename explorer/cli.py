@@ -75,12 +75,50 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(protocol=args.protocol, port=args.port, open_browser=not args.no_browser)
 
 
+def cmd_table(args: argparse.Namespace) -> int:
+    """An interval design's decision table, or (with --outcomes, or for other designs) the one-step transitions."""
+    import numpy as np
+
+    from .core.errors import OutcomeStringError
+    from .core.tables import decision_table, has_decision_table
+    from .core.transitions import one_step, transitions_text
+
+    try:
+        protocol = load_protocol(args.protocol)
+    except ProtocolError as e:
+        return _fail(f"{args.protocol} cannot be used:\n" + "\n".join(f"  {p}" for p in e.problems))
+    if protocol.two_arm:
+        return _fail(f"{args.protocol}: `table` works on one-arm protocols; this one has two arms.")
+    design = protocol.build_design()
+    labels = [d.label for d in protocol.doses]
+    if args.outcomes is None and has_decision_table(design):
+        table = decision_table(design)
+        if args.format == "json":
+            text = json.dumps({"target": protocol.target, "design": protocol.design.to_json(), **table.to_dict()},
+                              indent=2) + "\n"
+        else:
+            text = (f"{design.title}, target {protocol.target}: decisions by patients and DLTs at the current dose"
+                    "\n\n" + (table.as_markdown() if args.format == "md" else table.as_text()))
+        sys.stdout.write(text)
+        return 0
+    try:
+        steps = one_step(design, args.outcomes or "", np.asarray(protocol.truth))
+    except (OutcomeStringError, ValueError) as e:
+        return _fail(f"--outcomes {args.outcomes!r} cannot be used: {e}")
+    if args.format == "json":
+        sys.stdout.write(json.dumps({"target": protocol.target, "design": protocol.design.to_json(),
+                                     "doses": labels, **steps.to_dict()}, indent=2) + "\n")
+    else:
+        sys.stdout.write(transitions_text(steps, labels, markdown=args.format == "md"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(
         prog="phase1-explorer",
         description="Design phase I dose-escalation trials and see their operating characteristics.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{serve,simulate,designs}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{serve,simulate,designs,table}")
 
     p = sub.add_parser("serve", help="serve the explorer app in the browser (Voila, on 127.0.0.1)")
     p.add_argument("protocol", nargs="?", help="a protocol JSON file to open (default: the CAR4SAR preset)")
@@ -102,6 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("designs", help="every design with its options, defaults and meaning")
     p.add_argument("--format", choices=("text", "md", "json"), default="text", help="output format (default text)")
     p.set_defaults(func=cmd_designs)
+
+    p = sub.add_parser("table", help="decision table of an interval design, or one-step transitions after outcomes")
+    p.add_argument("protocol", help="the protocol JSON file")
+    p.add_argument("--outcomes", help='trial so far as an outcome string, e.g. "1NNN 2NTN": list each outcome of '
+                   "the next cohort and what the design does after it")
+    p.add_argument("--format", choices=("text", "json", "md"), default="text", help="output format (default text)")
+    p.set_defaults(func=cmd_table)
     return parser
 
 
