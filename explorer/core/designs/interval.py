@@ -52,17 +52,20 @@ def isotonic_select(n: np.ndarray, x: np.ndarray, excluded: np.ndarray, target: 
     phat = (xf + 0.05) / (nf + 0.1)
     var = (xf + 0.05) * (nf - xf + 0.05) / ((nf + 0.1) ** 2 * (nf + 0.1 + 1.0))
     w = np.where(adm, 1.0 / var, 0.0)
-    cw = np.concatenate([np.zeros((S, 1)), np.cumsum(w, axis=1)], axis=1)
-    cwp = np.concatenate([np.zeros((S, 1)), np.cumsum(w * phat, axis=1)], axis=1)
-    # Isotonic fit by the max-min formula: fit(i) = max_{j≤i} min_{k≥i} mean(j..k), the pooled means of PAVA.
+    cw = np.concatenate([np.zeros((S, 1)), np.cumsum(w, axis=1)], axis=1).T.copy()
+    cwp = np.concatenate([np.zeros((S, 1)), np.cumsum(w * phat, axis=1)], axis=1).T.copy()
+    # Isotonic fit by the max-min formula, fit(i) = max_{j≤i} min_{k≥i} mean(j..k): PAVA's pooled means.
+    # K is small, so loop over dose pairs on whole columns of trials; ranges with no weight give nan and
+    # never matter for an admissible i (fmin/fmax skip them).
+    fit = np.full((K, S), -np.inf)
     with np.errstate(invalid="ignore", divide="ignore"):
-        avg = (cwp[:, None, 1:] - cwp[:, :-1, None]) / (cw[:, None, 1:] - cw[:, :-1, None])  # [s, j, k]
-    avg = np.where(np.isnan(avg), np.inf, avg)
-    low = np.minimum.accumulate(avg[:, :, ::-1], axis=2)[:, :, ::-1]  # [s, j, i] = min_{k≥i} avg[j, k]
-    j_le_i = np.arange(K)[:, None] <= np.arange(K)[None, :]
-    fit = np.where(j_le_i[None], low, -np.inf).max(axis=1)
+        for j in range(K):
+            low = np.full(S, np.inf)
+            for i in range(K - 1, j - 1, -1):
+                low = np.fmin(low, (cwp[i + 1] - cwp[j]) / (cw[i + 1] - cw[j]))
+                fit[i] = np.fmax(fit[i], low)
     rank = np.cumsum(adm, axis=1)
-    dist = np.where(adm, np.abs(fit + rank * 1e-10 - target), np.inf)
+    dist = np.where(adm, np.abs(fit.T + rank * 1e-10 - target), np.inf)
     best = np.argmin(dist, axis=1)
     return np.where(adm.any(axis=1), best, -1)
 
@@ -124,21 +127,26 @@ class IntervalDesign(Design):
         """The equivalence interval [target − epsilon1, target + epsilon2]."""
         return (self.target - float(self.opts["epsilon1"]), self.target + float(self.opts["epsilon2"]))
 
+    def first_eliminated(self, n: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """The lowest eliminated dose of each trial (n_doses if none): doses from it up are eliminated."""
+        raw = lookup(self.elim, n, x)
+        return np.where(raw.any(axis=1), raw.argmax(axis=1), n.shape[1])
+
     def eliminated(self, n: np.ndarray, x: np.ndarray, extra: np.ndarray) -> np.ndarray:
         """The first too-toxic dose (elimination rule) and every dose above it."""
-        return np.maximum.accumulate(lookup(self.elim, n, x), axis=1)
+        return np.arange(n.shape[1])[None, :] >= self.first_eliminated(n, x)[:, None]
 
-    def _too_toxic_start(self, n: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        elim = self.eliminated(n, x, np.zeros((n.shape[0], 0), dtype=np.int64))
-        low = elim[:, 0]
+    def _stop_low(self, n: np.ndarray, x: np.ndarray, first_elim: np.ndarray) -> np.ndarray:
+        low = first_elim == 0
         if self.stop_low is not None:
             low = low | lookup(self.stop_low, n[:, 0], x[:, 0])
-        return low, elim
+        return low
 
     def select_now(self, n: np.ndarray, x: np.ndarray, extra: np.ndarray) -> np.ndarray:
         """The final selection: none if the lowest dose is too toxic, else isotonic over admissible doses."""
-        low, elim = self._too_toxic_start(n, x)
-        return np.where(low, -1, isotonic_select(n, x, elim, self.target))
+        fe = self.first_eliminated(n, x)
+        excluded = np.arange(n.shape[1])[None, :] >= fe[:, None]
+        return np.where(self._stop_low(n, x, fe), -1, isotonic_select(n, x, excluded, self.target))
 
     def decide(self, n: np.ndarray, x: np.ndarray, cur: np.ndarray, extra: np.ndarray) -> Decision:
         """Look up the decision at the current dose and apply the shared stopping and boundary rules."""
@@ -147,13 +155,13 @@ class IntervalDesign(Design):
         first = cur < 0
         cc = np.where(first, self.start_dose, cur)
         nd, xd = n[rows, cc], x[rows, cc]
-        low, elim = self._too_toxic_start(n, x)
+        fe = self.first_eliminated(n, x)
+        low = self._stop_low(n, x, fe)
         act = lookup(self.action, nd, xd)
-        above = np.minimum(cc + 1, K - 1)
-        act = np.where((act == ESCALATE) & ((cc == K - 1) | elim[rows, above]), STAY, act)
+        act = np.where((act == ESCALATE) & ((cc == K - 1) | (cc + 1 >= fe)), STAY, act)
         act = np.where((act == DEESCALATE) & (cc == 0), STAY, act)
         # the current dose just became eliminated: never stay on it (the rules normally de-escalate already)
-        act = np.where(elim[rows, cc] & (cc > 0), DEESCALATE, act)
+        act = np.where((cc >= fe) & (cc > 0), DEESCALATE, act)
 
         stop = ~first & (low | (n.sum(axis=1) >= self.max_n))
         early = self.early_stop_n()
