@@ -48,6 +48,7 @@ def test_upload_restores_a_session():
     assert app.designs.picked() == ["a+b"]
     assert app.protocols[0].design.options["a"] == 4
     assert "Opened mine.json" in app.files.message.value
+    assert app.preset.value is None and app.title.value == "Uploaded"
     assert len(app.selection_view.source.data["value"]) == 6
 
 

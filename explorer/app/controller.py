@@ -37,6 +37,7 @@ from .views.trial import TrialView
 from .views.truth import TruthView
 
 PROTOCOL_ENV = "PHASE1_EXPLORER_PROTOCOL"
+CUSTOM = "(your own: from a file)"
 
 
 class ExplorerApp:
@@ -46,8 +47,8 @@ class ExplorerApp:
         self.theme = theme
         preset = PRESETS[DEFAULT_PRESET]
         self.title = W.Text(value=preset.name, description="Title", layout=W.Layout(width="28em"))
-        self.preset = W.Dropdown(options=list(PRESETS), value=DEFAULT_PRESET, description="Preset",
-                                 layout=W.Layout(width="28em"))
+        self.preset = W.Dropdown(options=[(CUSTOM, None), *((n, n) for n in PRESETS)], value=DEFAULT_PRESET,
+                                 description="Preset", layout=W.Layout(width="28em"))
         self.preset_note = W.HTML(f'<span class="p1x-note">{preset.note}</span>')
         self.ladder = LadderControls(list(preset.labels), list(preset.values or []) or None, preset.unit)
         self.truth = TruthControls(list(preset.truth), list(preset.labels))
@@ -82,7 +83,7 @@ class ExplorerApp:
         self.designs.on_change(self.recompute)
         self.truth_view.on_drag(self.truth.set_one)
         self.files.on_upload(self.upload)
-        self.preset.observe(lambda ch: self.apply_preset(PRESETS[ch["new"]]), names="value")
+        self.preset.observe(lambda ch: ch["new"] and self.apply_preset(PRESETS[ch["new"]]), names="value")
         self.title.observe(lambda _: self.recompute(), names="value")
         self.another_trial.on_click(lambda _: self.new_trial())
 
@@ -300,6 +301,8 @@ class ExplorerApp:
         values = [d.value for d in protocol.doses]
         has_values = all(v is not None for v in values)
         with self.batch():
+            self.preset.value = None
+            self.preset_note.value = ""
             self.title.value = protocol.title or ""
             self.ladder.set_ladder(labels, values if has_values else None,  # type: ignore[arg-type]
                                    next((d.unit for d in protocol.doses if d.unit), ""))

@@ -62,5 +62,13 @@ def page_css(name: str) -> str:
     warn = "#ffd180" if name == "dark" else "#8a5300"
     note = "#b0bec5" if name == "dark" else "#555"
     return (f"<style>.p1x-error{{color:{err};font-weight:600;}} .p1x-warn{{color:{warn};}}"
-            f" .p1x-note{{color:{note};font-size:90%;}} .p1x-title{{font-size:22px;font-weight:700;}}"
-            f" .p1x-app .widget-label{{min-width:8em;}}</style>")
+            f" .p1x-note{{color:{note};font-size:90%;}} .p1x-title{{font-size:22px;font-weight:700;}}</style>")
+
+
+def wait_for_page() -> None:
+    """With Voila's preheated kernel, wait until the page is requested (then QUERY_STRING holds ?theme=)."""
+    try:
+        from voila.utils import wait_for_request
+    except ImportError:
+        return
+    wait_for_request()

@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -40,15 +41,29 @@ def start_voila(port: int, extra: list[str] | None = None, env: dict | None = No
     """Voila in directory mode on notebooks/ (URLs like Binder's /voila/render/...), bound to 127.0.0.1."""
     cmd = [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
            "--show_tracebacks=True", *(extra or [])]
-    proc = subprocess.Popen(cmd, cwd=NOTEBOOKS, env={**os.environ, **(env or {})}, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return launch_server(cmd, port, cwd=NOTEBOOKS, env=env)
+
+
+def launch_server(cmd: list[str], port: int, cwd: Path = ROOT, env: dict | None = None) -> subprocess.Popen:
+    """Start a server in its own process group, its log in a temporary file, and wait for its port."""
+    log = tempfile.TemporaryFile()  # not a pipe: a full pipe would block Voila
+    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, start_new_session=True,
+                            stdout=log, stderr=subprocess.STDOUT)
+    proc.log = log  # type: ignore[attr-defined]
+    wait_for_port(proc, port)
+    return proc
+
+
+def wait_for_port(proc: subprocess.Popen, port: int) -> None:
+    """Wait until the server accepts connections (fail if it exits or takes over 60 s)."""
     deadline = time.time() + 60
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError("voila exited: " + proc.stderr.read().decode()[-2000:])
+            proc.log.seek(0)  # type: ignore[attr-defined]
+            raise RuntimeError("voila exited: " + proc.log.read().decode()[-2000:])  # type: ignore[attr-defined]
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return proc
+                return
         except OSError:
             time.sleep(0.2)
     stop(proc)

@@ -37,7 +37,7 @@ class LadderControls:
         self._quiet = False
         self._set_rows(labels, values or [float(i + 1) for i in range(len(labels))])
         self.levels.observe(self._on_levels, names="value")
-        self.use_values.observe(lambda _: self._changed("values"), names="value")
+        self.use_values.observe(lambda _: (self._show_values(), self._changed("values")), names="value")
         self.unit.observe(lambda _: self._changed("values"), names="value")
         self.fill.on_click(lambda _: self.fill_log())
         self.add_below.on_click(lambda _: self.insert_below())
@@ -128,6 +128,11 @@ class LadderControls:
             w.observe(lambda _: self._changed("values"), names="value")
         self.rows.children = [W.HBox([W.Label(f"{i + 1}", layout=W.Layout(width="2em")), t, v])
                               for i, (t, v) in enumerate(zip(self.labels, self.values))]
+        self._show_values()
+
+    def _show_values(self) -> None:
+        for v in self.values:
+            v.layout.visibility = "visible" if self.use_values.value else "hidden"
 
     def _changed(self, kind: str) -> None:
         if self._quiet:

@@ -25,6 +25,7 @@ class SettingsControls:
         self.seed = W.IntText(value=seed, description="Seed", style=style, layout=lay)
         self.method = W.Dropdown(options=METHODS, value="auto", description="Compute", style=style,
                                  layout=W.Layout(width="22em"))
+        self.method.add_class("p1x-method")
         self.run_message = message_area()
         self._listeners: list[Callable[[], None]] = []
         self._quiet = False

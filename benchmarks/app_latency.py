@@ -1,0 +1,127 @@
+"""App latency in a real browser: control change → new plot data, and Voila's time to first widget.
+
+Serves notebooks/explorer.ipynb as `phase1-explorer serve` does (preheated kernel), drives headless Chromium,
+and prints a table. Run: .venv/bin/python benchmarks/app_latency.py [--changes 40] [--loads 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from explorer.serve import voila_command  # noqa: E402
+from tests.browser.helpers import JS_COLUMN, free_port, launch, launch_server, stop  # noqa: E402
+
+# Type a value into a truth box as a user would (the widget commits on "change"), then count the ms until the
+# selection plot's ColumnDataSource holds new data.
+JS_CHANGE_AND_TIME = """async ([box, value]) => {
+  const read = () => JSON.stringify((""" + JS_COLUMN + """)([["x", "value", "lower"], "value"]));
+  const input = document.querySelector(`.p1x-truth-${box} input`);
+  const before = read();
+  const t0 = performance.now();
+  input.value = String(value);
+  input.dispatchEvent(new Event('change', {bubbles: true}));
+  while (read() === before) {
+    await new Promise(r => requestAnimationFrame(r));
+    if (performance.now() - t0 > 10000) return null;
+  }
+  return performance.now() - t0;
+}"""
+
+
+def percentile(xs: list[float], q: float) -> float:
+    """The q-th percentile (nearest rank)."""
+    s = sorted(xs)
+    return s[min(len(s) - 1, max(0, round(q / 100 * len(s) + 0.5) - 1))]
+
+
+def start(port: int, preheat: bool):
+    """Voila as `serve` runs it, in the background."""
+    return launch_server(voila_command(ROOT / "notebooks" / "explorer.ipynb", port, preheat=preheat), port)
+
+
+def first_widget(browser, url: str) -> tuple[float, float]:
+    """Seconds from navigation to the first widget, and to the plots' data being in BokehJS."""
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    t0 = time.perf_counter()
+    page.goto(url, wait_until="commit", timeout=120_000)
+    page.wait_for_selector(".widget-text, .widget-dropdown", timeout=120_000)
+    t_widget = time.perf_counter() - t0
+    page.wait_for_function("(a) => window.Bokeh && (" + JS_COLUMN + ")(a) !== null",
+                           arg=[["x", "value", "lower"], "value"], timeout=120_000)
+    t_plot = time.perf_counter() - t0
+    page.close()
+    return t_widget, t_plot
+
+
+def change_latencies(browser, url: str, changes: int, monte_carlo: bool) -> list[float]:
+    """Milliseconds from a truth edit to new selection data, over `changes` edits."""
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page.goto(url, wait_until="commit", timeout=120_000)
+    page.wait_for_function("(a) => window.Bokeh && (" + JS_COLUMN + ")(a) !== null",
+                           arg=[["x", "value", "lower"], "value"], timeout=120_000)
+    if monte_carlo:
+        page.select_option(".p1x-method select", label="Monte Carlo")
+        time.sleep(3)
+    out = []
+    for i in range(changes + 2):
+        ms = page.evaluate(JS_CHANGE_AND_TIME, [1, round(0.10 + 0.004 * (i % 20) + 0.001 * (i // 20), 3)])
+        if ms is None:
+            raise SystemExit("a change never reached the plot")
+        if i >= 2:  # the first two warm up code paths
+            out.append(ms)
+        time.sleep(0.6 if monte_carlo else 0.05)  # let refinement finish, as a user pausing would
+    page.close()
+    return out
+
+
+def main() -> None:
+    """Measure and print the table."""
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--changes", type=int, default=40)
+    ap.add_argument("--loads", type=int, default=3)
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    with sync_playwright() as p:
+        browser = launch(p)
+        for preheat in (True, False):
+            port = free_port()
+            proc = start(port, preheat)
+            try:
+                url = f"http://127.0.0.1:{port}/"
+                loads = []
+                for _ in range(args.loads):
+                    time.sleep(8 if preheat else 1)  # give the pool time to preheat a fresh kernel
+                    loads.append(first_widget(browser, url))
+                w = [a for a, _ in loads]
+                pl = [b for _, b in loads]
+                rows.append((f"first widget, preheat={preheat}", f"{statistics.median(w):.2f} s",
+                             f"max {max(w):.2f} s", f"plots ready median {statistics.median(pl):.2f} s",
+                             len(loads)))
+                if preheat:
+                    time.sleep(8)
+                    for mc, name in ((False, "truth edit → plot data (3+3, exact)"),
+                                     (True, "truth edit → plot data (3+3, Monte Carlo 10,000: first answer)")):
+                        lat = change_latencies(browser, url, args.changes, mc)
+                        rows.append((name, f"p50 {percentile(lat, 50):.0f} ms", f"p95 {percentile(lat, 95):.0f} ms",
+                                     f"max {max(lat):.0f} ms", len(lat)))
+                        time.sleep(8)
+            finally:
+                stop(proc)
+        browser.close()
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'typical':>12}  {'tail':>14}  {'also':>28}  n")
+    for r in rows:
+        print(f"{r[0]:<{width}}  {r[1]:>12}  {r[2]:>14}  {r[3]:>28}  {r[4]}")
+
+
+if __name__ == "__main__":
+    main()
