@@ -1,0 +1,40 @@
+"""The notebooks: committed without outputs, and the teaching lesson's code runs against the current app."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+@pytest.mark.parametrize("name", ["explorer.ipynb", "teaching-3plus3-vs-model-based.ipynb"])
+def test_committed_without_outputs(name):
+    nb = json.loads((NOTEBOOKS / name).read_text())
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert code and all(c["outputs"] == [] and c["execution_count"] is None for c in code)
+
+
+def test_teaching_lesson_runs(monkeypatch, capsys):
+    monkeypatch.chdir(NOTEBOOKS)
+    nb = json.loads((NOTEBOOKS / "teaching-3plus3-vs-model-based.ipynb").read_text())
+    ns: dict = {}
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            exec("".join(cell["source"]), ns)  # noqa: S102 - our own notebook
+    lesson = ns["lesson"]
+    assert lesson.summary_view.source.data["design"] == ["3+3", "crm"]
+    assert lesson.protocols[1].design.options["max_n"] == 18
+    assert lesson.truth_view.mtd.data["x"] == [2]
+    assert "crm: P(correct)" in capsys.readouterr().out
+
+
+def test_explorer_notebook_builds_the_app(monkeypatch):
+    monkeypatch.chdir(NOTEBOOKS)
+    nb = json.loads((NOTEBOOKS / "explorer.ipynb").read_text())
+    ns: dict = {}
+    for cell in nb["cells"]:
+        exec("".join(cell["source"]), ns)  # noqa: S102
+    assert ns["app"].truth.values() == [0.05, 0.12, 0.25, 0.45]
