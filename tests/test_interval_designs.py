@@ -197,3 +197,22 @@ def test_exact_agrees_with_monte_carlo_small_trial(method):
     for key in ("patients", "dlts"):
         assert np.all(np.abs(getattr(mc, key) - getattr(ex, key)) <= 4 * mc.stderr[key] + 1e-9)
     assert ex.selection.sum() + ex.no_selection == pytest.approx(1.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("max_n,cohort,offered", [(18, 3, True), (36, 3, True), (42, 3, True), (48, 3, False),
+                                                  (24, 1, True), (28, 1, False), (36, 2, False)])
+def test_exact_offered_only_where_it_is_quick(max_n, cohort, offered):
+    assert make("boin", K=6, max_n=max_n, cohort_size=cohort).exact is offered
+
+
+def test_runner_falls_back_to_monte_carlo_for_large_trials():
+    from explorer.core.protocol import protocol_from_dict
+    from explorer.core.runner import run_protocol
+
+    def proto(max_n: int):
+        return protocol_from_dict({"target": 0.25, "truth": [0.05, 0.1, 0.25, 0.4], "trials": 200, "seed": 1,
+                                   "design": {"method": "boin", "max_n": max_n}})
+
+    res = run_protocol(proto(48), method="auto")
+    assert res.oc.method == "monte-carlo" and res.note and "Monte Carlo used" in res.note
+    assert run_protocol(proto(18), method="auto").oc.method == "exact"
