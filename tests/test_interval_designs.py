@@ -50,6 +50,27 @@ def test_mtpi2_table_is_the_upm_rule(target, e1, e2):
         assert got == [upm_decision(n, x, target, e1, e2) for x in range(n + 1)], n
 
 
+def keyboard_decision(n: int, x: int, target: float, e1: float, e2: float) -> int:
+    """The Keyboard rule (Yan et al. 2017): full-width keys only, the key of largest posterior mass decides."""
+    lo, hi, w = target - e1, target + e2, e1 + e2
+    keys = [(lo, hi)]
+    while keys[0][0] - w >= -1e-12:
+        keys.insert(0, (keys[0][0] - w, keys[0][0]))
+    while keys[-1][1] + w <= 1 + 1e-12:
+        keys.append((keys[-1][1], keys[-1][1] + w))
+    k = next(i for i, (a, _) in enumerate(keys) if abs(a - lo) < 1e-12)
+    best = int(np.argmax([beta_cdf(b, x, n) - beta_cdf(a, x, n) for a, b in keys]))
+    return E if best < k else D if best > k else S
+
+
+@pytest.mark.parametrize("target,e1,e2", [(0.25, 0.05, 0.05), (0.3, 0.05, 0.05), (0.25, 0.05, 0.1)])
+def test_keyboard_alias_decides_as_the_keyboard_rule(target, e1, e2):
+    d = find_design("keyboard")(4, target, 0, epsilon1=e1, epsilon2=e2, max_n=24)
+    for n in range(1, 25):
+        assert [int(d.action[n, x]) for x in range(n + 1)] == \
+            [keyboard_decision(n, x, target, e1, e2) for x in range(n + 1)], n
+
+
 def test_mtpi2_hand_worked_decisions():
     d = make("mtpi2")  # target 0.25, keys of width 0.1: [0.2, 0.3] is the target key
     # 0/3: Beta(1, 4) puts 1 − 0.9^4 = 0.34 on [0, 0.1], the largest mass: escalate

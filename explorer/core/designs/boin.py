@@ -60,12 +60,13 @@ class BOIN(IntervalDesign):
     def cross_check(cls, opts: dict[str, Any], n_doses: int, target: float, where: str) -> list[Problem]:
         """p_saf < target < p_tox, as BOIN requires."""
         problems = super().cross_check(opts, n_doses, target, where)
-        if not opts["p_saf"] < target:
-            problems.append(Problem(f"{where}.p_saf", f"p_saf = {opts['p_saf']} must be below the target "
-                                    f"{target} (BOIN's default is 0.6 × target)."))
-        if not opts["p_tox"] > target:
-            problems.append(Problem(f"{where}.p_tox", f"p_tox = {opts['p_tox']} must be above the target "
-                                    f"{target} (BOIN's default is 1.4 × target)."))
+        # as get.boundary: neither may be within 10% of the target
+        if not 0 < opts["p_saf"] <= 0.9 * target + 1e-12:
+            problems.append(Problem(f"{where}.p_saf", f"p_saf = {opts['p_saf']} must be above 0 and at most "
+                                    f"0.9 × target = {0.9 * target:g} (BOIN's default is 0.6 × target)."))
+        if not 1.1 * target - 1e-12 <= opts["p_tox"] < 1:
+            problems.append(Problem(f"{where}.p_tox", f"p_tox = {opts['p_tox']} must be at least 1.1 × target = "
+                                    f"{1.1 * target:g} and below 1 (BOIN's default is 1.4 × target)."))
         return problems
 
     def setup(self) -> None:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import math
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 from scipy.stats import beta
 
+from ..errors import Problem
 from .base import Decision, Design, Option
 
 ESCALATE, STAY, DEESCALATE = 1, 0, -1
+#: The narrowest equivalence interval accepted (the mTPI-2 intervals have its width).
+MIN_WIDTH = 0.01
 #: Patients needed at a dose before the elimination rule applies (BOIN, mTPI-2, i3+3).
 ELIMINATION_MIN_N = 3
 
@@ -75,7 +78,7 @@ def cohort_options(max_n: int = 36) -> tuple[Option, ...]:
     """cohort_size and max_n, as every interval design declares them."""
     return (
         Option("cohort_size", "int", 3, "patients per cohort", low=1, high=12),
-        Option("max_n", "int", max_n, "maximum sample size (BOIN's ncohort × cohortsize)", low=1, high=200),
+        Option("max_n", "int", max_n, "maximum sample size", low=1, high=200),
     )
 
 
@@ -113,6 +116,23 @@ class IntervalDesign(Design):
         self.exact = bits <= 24 or (cohorts <= 14 and bits <= 28)  # type: ignore[misc]
         self.action, self.elim = self.build_tables(self.max_n)
         self.stop_low = self.lowest_dose_stop_table(self.max_n)
+
+    @classmethod
+    def cross_check(cls, opts: dict[str, Any], n_doses: int, target: float, where: str) -> list[Problem]:
+        """The equivalence interval has width and lies inside [0, 1]."""
+        problems = super().cross_check(opts, n_doses, target, where)
+        if "epsilon1" in opts and "epsilon2" in opts:
+            e1, e2 = opts["epsilon1"], opts["epsilon2"]
+            if e1 + e2 < MIN_WIDTH:
+                problems.append(Problem(f"{where}.epsilon2", f"the equivalence interval [target − epsilon1, target + "
+                                        f"epsilon2] needs a width of at least {MIN_WIDTH}; epsilon1 + epsilon2 = "
+                                        f"{e1 + e2:g}."))
+            if target - e1 < 0:
+                problems.append(Problem(f"{where}.epsilon1", f"target − epsilon1 = {target - e1:g} is below 0; "
+                                        f"make epsilon1 at most the target {target}."))
+            if target + e2 > 1:
+                problems.append(Problem(f"{where}.epsilon2", f"target + epsilon2 = {target + e2:g} is above 1."))
+        return problems
 
     def build_tables(self, max_n: int) -> tuple[np.ndarray, np.ndarray]:
         """(action[n, x], elim[n, x]) for 0 ≤ x ≤ n ≤ max_n (override)."""
