@@ -237,3 +237,17 @@ def test_runner_falls_back_to_monte_carlo_for_large_trials():
     res = run_protocol(proto(48), method="auto")
     assert res.oc.method == "monte-carlo" and res.note and "Monte Carlo used" in res.note
     assert run_protocol(proto(18), method="auto").oc.method == "exact"
+
+
+@pytest.mark.parametrize("method,opts,field", [
+    ("mtpi2", {"epsilon1": 0.0, "epsilon2": 0.0}, "design.epsilon2"),
+    ("i3+3", {"epsilon1": 0.3}, "design.epsilon1"),
+    ("boin", {"p_saf": 0.24}, "design.p_saf"),  # within 10% of the target, refused as get.boundary does
+    ("boin", {"p_tox": 0.26}, "design.p_tox"),
+])
+def test_bad_options_are_refused_with_the_field(method, opts, field):
+    from explorer.core.errors import ProtocolError
+
+    with pytest.raises(ProtocolError) as e:
+        make(method, **opts)
+    assert [p.field for p in e.value.problems] == [field]
