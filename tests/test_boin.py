@@ -61,6 +61,11 @@ def test_boundary_table_equals_get_boundary():
     assert table.eliminate_at_least == ref["eliminate_if_dlts_at_least"]
 
 
+def test_table_stops_at_n_earlystop():
+    d = find_design("boin")(4, 0.25, 0, max_n=36, n_earlystop=12)
+    assert decision_table(d).n == [3, 6, 9, 12]
+
+
 def test_boundaries_at_target_025():
     lam_e, lam_d = boin_boundaries(0.25, 0.15, 0.35)
     assert lam_e == pytest.approx(0.197, abs=5e-4)

@@ -98,6 +98,10 @@ class BOIN(IntervalDesign):
         has_boundary = self.elim.any(axis=1)[:, None]
         return ok & has_boundary & (p > self.cutoff() - self.opts["offset"])
 
+    def table_rows(self) -> list[int]:
+        """As get.boundary prints it: multiples of the cohort size up to min(max_n, n_earlystop)."""
+        return [n for n in super().table_rows() if n <= self.opts["n_earlystop"]]
+
     def early_stop_n(self) -> int | None:
         """n_earlystop."""
         return int(self.opts["n_earlystop"])
