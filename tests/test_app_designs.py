@@ -70,3 +70,13 @@ def test_no_design_ticked_says_so(app):
     assert "tick at least one design" in app.designs.message.value
     app.designs.checks["3+3"].value = True
     assert app.designs.message.value == ""
+
+
+def test_decision_table_shown_for_designs_that_have_one(app):
+    assert "No decision table for this design" in app.decision_view.body.value
+    if "boin" not in design_classes():
+        pytest.skip("BOIN is not registered")
+    app.designs.load("boin", {})
+    body = app.decision_view.body.value
+    assert "<table" in body and "Escalate if # of DLT" in body
+    assert "BOIN" in app.decision_view.title.value

@@ -82,7 +82,7 @@ def test_monte_carlo_has_whiskers_and_matches_the_cli(fresh):
     data = app.selection_view.source.data
     assert all(u > v for u, v in zip(data["upper"][:4], data["value"][:4]) if 0 < v < 1)
     assert "3,000 of 3,000" in app.status.text.value
-    assert app.summary_view.source.data["how"] == ["Monte Carlo, 3,000 trials"]
+    assert app.summary_view.source.data["how"] == ["MC, 3,000 trials"]
 
 
 def test_non_monotone_truth_warns_but_computes(fresh):
@@ -90,3 +90,11 @@ def test_non_monotone_truth_warns_but_computes(fresh):
     app.truth.boxes[3].value = 0.1
     assert "not increasing" in app.truth.message.value and "p1x-warn" in app.truth.message.value
     assert app.truth_view.points.data["y"][3] == 0.1
+
+
+def test_refresh_puts_current_data_into_widget_state(fresh):
+    app = fresh()
+    app.truth.boxes[1].value = 0.333
+    assert "0.333" not in str(app.bokeh_widgets["truth"].render_bundle["docs_json"])  # state from build time
+    app.refresh()
+    assert "0.333" in str(app.bokeh_widgets["truth"].render_bundle["docs_json"])

@@ -139,6 +139,12 @@ class ExplorerApp:
         return W.VBox([header, W.HBox([controls, views], layout=W.Layout(align_items="flex-start"))],
                       layout=W.Layout(padding="8px")).add_class("p1x-app")
 
+    def refresh(self) -> None:
+        """Send every plot's whole current state as widget state (changes made before a Voila page connected,
+        e.g. by later notebook cells, travel as patches that page never sees)."""
+        for bw in self.bokeh_widgets.values():
+            bw.update_from_model(bw._model)
+
     # ---- inputs → protocols --------------------------------------------------------------
     def protocol_dicts(self) -> tuple[list[dict[str, Any]], list[Problem]]:
         """One protocol object per picked design, and problems found reading the widgets."""

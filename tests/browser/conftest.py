@@ -18,9 +18,10 @@ def voila_url():
         stop(proc)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Debian Chromium driven by Playwright."""
+    """Headless Debian Chromium driven by Playwright (per module: Playwright's sync API keeps an asyncio loop
+    running while it is open, which would make in-process app tests run refinement as never-awaited tasks)."""
     import os
 
     from playwright.sync_api import sync_playwright

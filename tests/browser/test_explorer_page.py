@@ -89,3 +89,22 @@ def _js() -> str:
     from .helpers import JS_COLUMN
 
     return JS_COLUMN
+
+
+def test_monte_carlo_refines_in_the_background(page, voila_url, tmp_path):
+    open_app(page, voila_url)
+    page.locator(".p1x-trials input").fill("60000")
+    page.locator(".p1x-trials input").press("Enter")
+    page.select_option(".p1x-method select", label="Monte Carlo")
+    expect(page.locator(".p1x-status")).to_contain_text("refining", timeout=20_000)
+    page.screenshot(path=str(tmp_path / "refining.png"))
+    # A change while refining is taken at once: the new truth is drawn and refined from the start.
+    box = page.locator(".p1x-truth-0 input")
+    box.fill("0.02")
+    box.press("Enter")
+    page.wait_for_function("(a) => (" + _js() + ")(a)[0] === 0.02", arg=list(TRUTH), polling="raf",
+                           timeout=20_000)
+    expect(page.locator(".p1x-status")).to_contain_text("60,000 of 60,000 trials", timeout=120_000)
+    lower = column(page, ["x", "value", "lower"], "lower")
+    value = column(page, *SELECTION)
+    assert any(lo < v for lo, v in zip(lower, value))  # Monte Carlo whiskers

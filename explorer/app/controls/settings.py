@@ -23,6 +23,7 @@ class SettingsControls:
         self.start_message = message_area()
         self.trials = W.IntText(value=trials, description="Trials", style=style, layout=lay)
         self.seed = W.IntText(value=seed, description="Seed", style=style, layout=lay)
+        self.trials.add_class("p1x-trials")
         self.method = W.Dropdown(options=METHODS, value="auto", description="Compute", style=style,
                                  layout=W.Layout(width="22em"))
         self.method.add_class("p1x-method")

@@ -18,9 +18,9 @@ class TruthControls:
         self.rows = W.VBox()
         self.boxes: list[W.FloatText] = []
         self.mtd_level = W.BoundedIntText(value=min(3, len(truth)), min=1, max=len(truth), description="MTD at level",
-                                          layout=W.Layout(width="11em"))
+                                          style={"description_width": "6.5em"}, layout=W.Layout(width="11em"))
         self.steepness = W.BoundedFloatText(value=1.0, min=0.1, max=5.0, step=0.1, description="steepness",
-                                            layout=W.Layout(width="11em"))
+                                            style={"description_width": "5.5em"}, layout=W.Layout(width="10em"))
         self.generate = W.Button(description="Make curve", tooltip="logistic curve with the target at that level",
                                  layout=W.Layout(width="auto"))
         self.random = W.Button(description="Random monotone scenario", layout=W.Layout(width="auto"))

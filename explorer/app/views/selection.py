@@ -15,7 +15,7 @@ class SelectionView:
     def __init__(self) -> None:
         self.source = ColumnDataSource({"x": [], "value": [], "design": [], "colour": [], "lower": [],
                                         "upper": [], "se": []})
-        self.fig = new_figure("Probability of selecting each dose as the MTD", "dose level (and no selection)",
+        self.fig = new_figure("P(dose selected as MTD)", "dose level (and no selection)",
                               "probability", x_range=FactorRange(factors=[("DL1", "3+3")]), y_range=Range1d(0, 1))
         bars = self.fig.vbar(x="x", top="value", width=0.85, source=self.source, fill_color="colour",
                              line_color="colour", legend_field="design")
@@ -42,5 +42,4 @@ class SelectionView:
         self.fig.x_range.factors = data["x"]
         self.source.data = data
         mc = any(oc.method == "monte-carlo" for oc in ocs)
-        self.fig.title.text = ("Probability of selecting each dose as the MTD"
-                               + (" (whiskers: ±1.96 SE)" if mc else " (exact)"))
+        self.fig.title.text = "P(dose selected as MTD)" + (", bars ± 1.96 SE" if mc else ", exact")

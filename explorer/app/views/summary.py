@@ -25,7 +25,7 @@ class SummaryView:
     def __init__(self, theme: str) -> None:
         self.source = ColumnDataSource({k: [] for k, _, _ in COLUMNS})
         cols = [TableColumn(field=k, title=t, formatter=NumberFormatter(format=f), width=110) if f
-                else TableColumn(field=k, title=t, width=160) for k, t, f in COLUMNS]
+                else TableColumn(field=k, title=t, width=170) for k, t, f in COLUMNS]
         self.table = DataTable(source=self.source, columns=cols, index_position=None, width=1120, height=130,
                                row_height=30, stylesheets=table_stylesheets(theme), sortable=False)
         self.layout = self.table
@@ -37,5 +37,5 @@ class SummaryView:
             data["design"].append(name)
             for k in ("pcs", "acceptable", "overdose_selection", "overdose_patients", "sample_size", "no_selection"):
                 data[k].append(float(getattr(oc, k)))
-            data["how"].append("exact" if oc.method == "exact" else f"Monte Carlo, {oc.trials:,} trials")
+            data["how"].append("exact" if oc.method == "exact" else f"MC, {oc.trials:,} trials")
         self.source.data = data

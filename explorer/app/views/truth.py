@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bokeh.events import Tap
-from bokeh.models import BoxAnnotation, ColumnDataSource, HoverTool, Label, PointDrawTool, Range1d, Span
+from bokeh.models import ColumnDataSource, HoverTool, Label, PointDrawTool, Range1d, Span
 
 from .style import new_figure
 
@@ -18,19 +18,17 @@ class TruthView:
         self.mtd = ColumnDataSource({"x": [], "y": []})
         self.fig = new_figure("True DLT probability (drag points to edit)", "dose level", "P(DLT)",
                               y_range=Range1d(0, 1), x_range=Range1d(0.5, 4.5))
-        self.band = BoxAnnotation(bottom=0.2, top=0.3, fill_alpha=0.18, fill_color="#2ca02c", line_alpha=0)
+        self.band = ColumnDataSource({"left": [], "right": [], "bottom": [], "top": []})
         self.target_line = Span(location=0.25, dimension="width", line_color="#e45756", line_dash="dashed",
                                 line_width=2)
         self.target_label = Label(x=0.55, y=0.25, text="target", text_color="#e45756", text_font_size="13px",
                                   y_offset=4)
-        self.fig.add_layout(self.band)
         self.fig.add_layout(self.target_line)
         self.fig.add_layout(self.target_label)
         self.fig.line("x", "y", source=self.points, line_width=2, color="#1f77b4")
         dots = self.fig.scatter("x", "y", source=self.points, size=14, color="#1f77b4", legend_label="truth")
-        # An empty quad gives the band its legend entry.
-        self.fig.quad(left=[], right=[], top=[], bottom=[], fill_color="#2ca02c", fill_alpha=0.3, line_alpha=0,
-                      legend_label="acceptable band")
+        self.fig.quad(left="left", right="right", top="top", bottom="bottom", source=self.band,
+                      fill_color="#2ca02c", fill_alpha=0.22, line_alpha=0, legend_label="acceptable band")
         self.fig.scatter("x", "y", source=self.mtd, marker="star", size=26, color="#ff7f0e",
                          legend_label="true MTD")
         drag = PointDrawTool(renderers=[dots], add=False, drag=True)
@@ -53,7 +51,7 @@ class TruthView:
         finally:
             self._quiet = False
         self.mtd.data = {"x": [mtd + 1], "y": [truth[mtd]]} if mtd is not None else {"x": [], "y": []}
-        self.band.bottom, self.band.top = band
+        self.band.data = {"left": [0.5], "right": [len(truth) + 0.5], "bottom": [band[0]], "top": [band[1]]}
         self.target_line.location = target
         self.target_label.y = target
         self.target_label.text = f"target {target:g}"
