@@ -98,3 +98,26 @@ def test_refresh_puts_current_data_into_widget_state(fresh):
     assert "0.333" not in str(app.bokeh_widgets["truth"].render_bundle["docs_json"])  # state from build time
     app.refresh()
     assert "0.333" in str(app.bokeh_widgets["truth"].render_bundle["docs_json"])
+
+
+def test_exact_when_not_feasible_says_so_next_to_compute(fresh):
+    app = fresh()
+    app.designs.load("blrm", {})
+    good = selection(app)
+    app.settings.method.value = "exact"
+    assert "exact results are not available" in app.settings.run_message.value
+    assert selection(app) == good
+    app.settings.method.value = "auto"
+    assert app.settings.run_message.value == ""
+
+
+def test_progress_bar_only_for_slow_work():
+    from explorer.app.progress import Status
+
+    s = Status()
+    s.progress(0.2, elapsed=0.1)
+    assert s.bar.layout.visibility == "hidden"
+    s.progress(0.4, elapsed=0.7)
+    assert s.bar.layout.visibility == "visible" and s.bar.value == 0.4
+    s.done()
+    assert s.bar.layout.visibility == "hidden"

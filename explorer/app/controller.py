@@ -179,7 +179,7 @@ class ExplorerApp:
         for p in problems:
             if p.field.startswith("design:"):
                 method = p.field[len("design:"):].split(".")[0]
-                by_method.setdefault(method, []).append(p.message if method else p.message)
+                by_method.setdefault(method, []).append(p.message)
             else:
                 groups.setdefault(group_of(p.field), []).append(readable(p))
         self.ladder.message.value = as_html(groups.get("ladder", []))

@@ -7,7 +7,6 @@ import re
 
 from ..core.errors import Problem
 
-GROUPS = ("ladder", "truth", "target", "start_dose", "run", "general")
 _INDEX = re.compile(r"^(doses|truth)\[(\d+)\]")
 
 

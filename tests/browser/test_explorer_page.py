@@ -108,3 +108,31 @@ def test_monte_carlo_refines_in_the_background(page, voila_url, tmp_path):
     lower = column(page, ["x", "value", "lower"], "lower")
     value = column(page, *SELECTION)
     assert any(lo < v for lo, v in zip(lower, value))  # Monte Carlo whiskers
+
+
+# Where BokehJS draws a data point of the truth plot, in page pixels (bokeh 3.8: views nest in child_views).
+JS_TRUTH_POINT = """([x, y]) => {
+  const views = [];
+  const walk = (v) => { views.push(v); for (const c of (v.child_views ?? [])) walk(c); };
+  for (const v of Object.values(Bokeh.index)) walk(v);
+  const pv = views.find(v => v.model.type === 'Figure' && v.model.title.text.startsWith('True DLT'));
+  const r = pv.el.getBoundingClientRect();
+  return [r.left + pv.frame.x_scale.compute(x), r.top + pv.frame.y_scale.compute(y)];
+}"""
+
+
+def test_drag_point_on_truth_plot(page, voila_url, tmp_path):
+    open_app(page, voila_url)
+    x0, y0 = page.evaluate(JS_TRUTH_POINT, [4, 0.45])
+    _, y1 = page.evaluate(JS_TRUTH_POINT, [4, 0.2])
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    for k in range(1, 11):
+        page.mouse.move(x0, y0 + (y1 - y0) * k / 10)
+    page.mouse.up()
+    page.wait_for_function("(a) => Math.abs((" + _js() + ")(a)[3] - 0.2) < 0.02", arg=list(TRUTH), timeout=20_000)
+    after = column(page, *TRUTH)
+    assert after[:3] == [0.05, 0.12, 0.25]
+    assert column(page, ["x", "y", "label"], "x") == [1, 2, 3, 4]  # snapped back to its dose
+    expect(page.locator(".p1x-truth-3 input")).to_have_value(str(after[3]))
+    page.screenshot(path=str(tmp_path / "dragged.png"))

@@ -8,7 +8,7 @@ import ipywidgets as W
 
 from .common import heading, message_area
 
-METHODS = (("auto (exact where feasible)", "auto"), ("exact", "exact"), ("Monte Carlo", "monte-carlo"))
+METHODS = (("auto: exact if feasible", "auto"), ("exact", "exact"), ("Monte Carlo", "monte-carlo"))
 
 
 class SettingsControls:
