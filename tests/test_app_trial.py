@@ -32,9 +32,12 @@ def test_single_trial_view_matches_its_outcome_string():
 def test_progressive_chunks_end_at_the_cli_result():
     p = protocol_from_dict({"target": 0.25, "truth": [0.05, 0.12, 0.25, 0.45], "design": {"method": "3+3"},
                             "trials": 2500, "seed": 5, "method": "monte-carlo"})
-    snaps = list(progressive_ocs([p], first=300, chunk=1000))
+    snaps = list(progressive_ocs([p], first=300, chunk=1000, every=0))
     assert [s.done for s in snaps] == [300, 1300, 2300, 2500]
     np.testing.assert_allclose(snaps[-1].ocs[0].selection, run_protocol(p).oc.selection, atol=1e-12)
+    throttled = list(progressive_ocs([p], first=300, chunk=1000, every=60))
+    assert [s.ocs is not None for s in throttled] == [True, False, False, True]
+    np.testing.assert_allclose(throttled[-1].ocs[0].selection, snaps[-1].ocs[0].selection, atol=1e-12)
 
 
 def test_refinement_runs_as_a_task_and_a_new_change_cancels_it():

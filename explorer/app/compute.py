@@ -6,6 +6,7 @@ chunk by chunk from the protocol's seed; NumPy fills draws in order, so the chun
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -18,13 +19,14 @@ from ..core.protocol import Protocol
 
 FIRST_CHUNK = 300
 CHUNK = 2000
+DRAW_EVERY = 0.25  # seconds between intermediate summaries while refining
 
 
 @dataclass(frozen=True)
 class Snapshot:
     """The OCs of every design so far, and how far the Monte Carlo has got."""
 
-    ocs: tuple[OperatingCharacteristics, ...]
+    ocs: tuple[OperatingCharacteristics, ...] | None  # None: progress only (not worth drawing yet)
     done: int  # trials simulated so far (0 when everything is exact)
     total: int
     notes: tuple[str, ...] = ()
@@ -36,14 +38,21 @@ class Snapshot:
 
 
 def _merge(parts: list[TrialResults]) -> TrialResults:
+    if len(parts) == 1:
+        return parts[0]
     total = sum(p.trials or 0 for p in parts)
     return TrialResults(np.full(total, 1.0 / total), np.concatenate([p.selected for p in parts]),
                         np.concatenate([p.n for p in parts]), np.concatenate([p.x for p in parts]),
                         exact=False, trials=total, max_n=parts[0].max_n)
 
 
-def progressive_ocs(protocols: list[Protocol], first: int = FIRST_CHUNK, chunk: int = CHUNK) -> Iterator[Snapshot]:
-    """Yield snapshots: the quick answer first, then after each further chunk of trials until all are done."""
+def progressive_ocs(protocols: list[Protocol], first: int = FIRST_CHUNK, chunk: int = CHUNK,
+                    every: float = DRAW_EVERY) -> Iterator[Snapshot]:
+    """Yield a snapshot after every chunk of trials: the quick answer first, the last one final.
+
+    In between, OCs are summarised (and worth drawing) only every `every` seconds; other snapshots carry
+    progress only, so a caller can still drop stale work between chunks without flooding the page.
+    """
     base = protocols[0]
     truth = np.asarray(base.truth)
     designs = [p.build_design() for p in protocols]
@@ -69,12 +78,19 @@ def progressive_ocs(protocols: list[Protocol], first: int = FIRST_CHUNK, chunk: 
     parts: dict[int, list[TrialResults]] = {i: [] for i in mc}
     done = 0
     size = min(first, total)
+    last = -float("inf")
     while done < total:
         u = rng.random((size, width))
         for i in mc:
             parts[i].append(simulate(designs[i], truth, size, rng, u=u[:, : designs[i].max_n]))
         done += size
-        ocs = [exact[i] if i in exact else summarise(_merge(parts[i]), truth, protocols[i].target, intervals[i])
-               for i in range(len(protocols))]
-        yield Snapshot(tuple(ocs), done, total, tuple(notes))
+        if done < total and time.perf_counter() - last < every:
+            yield Snapshot(None, done, total, tuple(notes))
+        else:
+            for i in mc:  # merge once, so later merges do not redo the work
+                parts[i] = [_merge(parts[i])]
+            ocs = [exact[i] if i in exact else summarise(parts[i][0], truth, protocols[i].target, intervals[i])
+                   for i in range(len(protocols))]
+            last = time.perf_counter()
+            yield Snapshot(tuple(ocs), done, total, tuple(notes))
         size = min(chunk, total - done)

@@ -235,7 +235,8 @@ class ExplorerApp:
             loop = None
         if loop is None:  # building, or no kernel loop (tests, scripts): finish now
             for snap in steps:
-                self._draw(snap)
+                if snap.ocs is not None:
+                    self._draw(snap)
             return
         self._task = loop.create_task(self._refine(steps, self.generation, started))
 
@@ -247,7 +248,8 @@ class ExplorerApp:
             snap = next(steps, None)
             if snap is None or generation != self.generation:
                 return
-            self._draw(snap)
+            if snap.ocs is not None:
+                self._draw(snap)
             self.status.progress(snap.done / snap.total, time.perf_counter() - started)
 
     def _draw(self, snap: Snapshot, first: bool = False) -> None:
