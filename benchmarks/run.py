@@ -19,6 +19,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from common import Case, median_time  # noqa: E402
 
+from explorer.core.compare import compare_protocol  # noqa: E402
 from explorer.core.errors import ProtocolError  # noqa: E402
 from explorer.core.protocol import protocol_from_dict  # noqa: E402
 from explorer.core.runner import run_protocol  # noqa: E402
@@ -45,7 +46,7 @@ def main(argv: list[str]) -> int:
     filt = argv[0].lower() if argv else ""
     print(f"# phase1-explorer benchmarks  (python {platform.python_version()}, numpy {np.__version__}, "
           f"{platform.machine()})")
-    print("# medians of repeated runs of run_protocol (engine + OCs); MC = Monte Carlo;"
+    print("# medians of repeated runs of run_protocol or compare_protocol (engine + OCs); MC = Monte Carlo;"
           " R/ours = R reference time for 10,000 trials / our MC time\n")
     head = f"{'design':<22} {'scenario':<30} {'exact ms':>9} {'MC trials':>9} {'MC ms':>9} {'R s':>8} {'R/ours':>9}"
     print(head)
@@ -54,15 +55,20 @@ def main(argv: list[str]) -> int:
         proto = protocol_from_dict({**case.protocol, "trials": case.mc_trials})
         label = ("two-arm " + proto.arm_design.mode if proto.two_arm else proto.design.method) \
             + (f" {case.note}" if case.note else "")
+        if proto.compare:  # a comparison on common patients (`phase1-explorer compare`)
+            label = "compare " + "/".join(d.method for d in (proto.design, *proto.compare))
+            run = compare_protocol
+        else:
+            run = run_protocol
         if filt and filt not in label.lower() and filt not in case.scenario.lower():
             continue
         t_exact = None
         if case.exact:
             try:
-                t_exact = median_time(lambda p=proto: run_protocol(p, method="exact"), repeat=15)
+                t_exact = median_time(lambda p=proto, f=run: f(p, method="exact"), repeat=15)
             except ProtocolError:  # exact not feasible at these settings
                 t_exact = None
-        t_mc = median_time(lambda p=proto: run_protocol(p, method="monte-carlo"), repeat=5)
+        t_mc = median_time(lambda p=proto, f=run: f(p, method="monte-carlo"), repeat=5)
         r = case.r_seconds_10k
         ratio = f"{r / t_mc:,.0f}×" if r else "–"
         print(f"{label:<22} {case.scenario:<30} {fmt_ms(t_exact):>9} {case.mc_trials:>9,} {fmt_ms(t_mc):>9} "

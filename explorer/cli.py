@@ -1,4 +1,4 @@
-"""The command line: `phase1-explorer serve | simulate | designs` (DESIGN.md §5)."""
+"""The command line: `phase1-explorer serve | simulate | compare | designs | table` (DESIGN.md §5)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .core.compare import compare_protocol
 from .core.designs import design_classes
-from .core.errors import ProtocolError
-from .core.protocol import load_protocol
+from .core.errors import Problem, ProtocolError
+from .core.protocol import DesignSpec, Protocol, load_protocol, parse_design
 from .core.runner import run_protocol
-from .reports import designs_as_json, designs_as_text, result_as_csv, result_as_markdown
+from .reports import (
+    comparison_as_csv,
+    comparison_as_markdown,
+    designs_as_json,
+    designs_as_text,
+    result_as_csv,
+    result_as_markdown,
+)
 
 EXIT_BAD_INPUT = 2
 
@@ -46,6 +54,54 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         text = result_as_csv(result)
     else:
         text = result_as_markdown(result)
+    try:
+        _write(text, args.out)
+    except OSError as e:
+        return _fail(f"cannot write {args.out}: {e.strerror}")
+    return 0
+
+
+def design_specs(texts: list[str], protocol: Protocol) -> list[DesignSpec]:
+    """The --design arguments: each a method name (`boin`) or a JSON design object; all problems at once."""
+    specs, problems = [], []
+    for i, text in enumerate(texts):
+        where = f"--design[{i + 1}]"
+        raw: object = text.strip()
+        if isinstance(raw, str) and raw.startswith("{"):
+            try:
+                raw = json.loads(raw)
+            except json.JSONDecodeError as e:
+                problems.append(Problem(where, f"{text!r} is not valid JSON: {e.msg} at column {e.colno}; give a "
+                                               f'method name such as boin or an object such as \'{{"method": "crm", '
+                                               f'"max_n": 18}}\' (quote it for the shell).'))
+                continue
+        try:
+            specs.append(parse_design(raw, protocol, where))
+        except ProtocolError as e:
+            problems += e.problems
+    if problems:
+        raise ProtocolError(problems)
+    return specs
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Compare the protocol's design with others on common patients: each one's OCs and paired differences."""
+    method = "exact" if args.exact else "monte-carlo" if args.monte_carlo else None
+    try:
+        protocol = load_protocol(args.protocol)
+        others = design_specs(args.design, protocol) if args.design else None
+        comparison = compare_protocol(protocol, others, method=method, trials=args.trials, seed=args.seed)
+    except ProtocolError as e:
+        return _fail(f"{args.protocol} cannot be compared:\n" + "\n".join(f"  {p}" for p in e.problems))
+    d = comparison.to_dict()
+    for w in d["warnings"]:
+        print(f"phase1-explorer: warning: {w}", file=sys.stderr)
+    if args.format == "json":
+        text = json.dumps(d, indent=2) + "\n"
+    elif args.format == "csv":
+        text = comparison_as_csv(d)
+    else:
+        text = comparison_as_markdown(d)
     try:
         _write(text, args.out)
     except OSError as e:
@@ -118,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="phase1-explorer",
         description="Design phase I dose-escalation trials and see their operating characteristics.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{serve,simulate,designs,table}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{serve,simulate,compare,designs,table}")
 
     p = sub.add_parser("serve", help="serve the explorer app in the browser (Voila, on 127.0.0.1)")
     p.add_argument("protocol", nargs="?", help="a protocol JSON file to open (default: the CAR4SAR preset)")
@@ -136,6 +192,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="write to this file instead of standard output")
     p.add_argument("--format", choices=("json", "csv", "md"), default="json", help="output format (default json)")
     p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("compare", help="compare designs on common patients: OCs and paired differences",
+                       description="Run the protocol's design (the reference, first) and other designs on the same "
+                                   "simulated patients; report each design's OCs and its paired differences from the "
+                                   "reference with standard errors (exact, with no error, when every design can be "
+                                   "enumerated).")
+    p.add_argument("protocol", help="the protocol JSON file (its design is the reference)")
+    p.add_argument("--design", action="append", metavar="SPEC",
+                   help='a design to compare: a method name (boin) or a JSON object (\'{"method": "crm", '
+                        '"max_n": 18}\'); repeat for several. Default: the protocol\'s "compare" list. Messages '
+                        "name them --design[1], --design[2], ...")
+    p.add_argument("--trials", type=int, help="number of simulated trials (overrides the file)")
+    p.add_argument("--seed", type=int, help="random seed (overrides the file)")
+    m = p.add_mutually_exclusive_group()
+    m.add_argument("--exact", action="store_true", help="exact enumeration (an error if not feasible for a design)")
+    m.add_argument("--monte-carlo", action="store_true", help="Monte Carlo on common patients")
+    p.add_argument("--out", help="write to this file instead of standard output")
+    p.add_argument("--format", choices=("json", "csv", "md"), default="json", help="output format (default json)")
+    p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("designs", help="every design with its options, defaults and meaning")
     p.add_argument("--format", choices=("text", "md", "json"), default="text", help="output format (default text)")

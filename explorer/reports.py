@@ -49,15 +49,20 @@ def two_arm_rows(result: TwoArmResult) -> list[dict[str, Any]]:
     return rows
 
 
-def result_as_csv(result: Result | TwoArmResult) -> str:
-    """The OCs as a tidy CSV (columns [arm,] metric, level, label, value, stderr)."""
-    two = isinstance(result, TwoArmResult)
+def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=TWO_ARM_CSV_COLUMNS if two else CSV_COLUMNS, lineterminator="\n")
+    w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
     w.writeheader()
-    for row in (two_arm_rows(result) if two else result_rows(result)):
+    for row in rows:
         w.writerow({k: (f"{v:.10g}" if isinstance(v, float) else v) for k, v in row.items()})
     return buf.getvalue()
+
+
+def result_as_csv(result: Result | TwoArmResult) -> str:
+    """The OCs as a tidy CSV (columns [arm,] metric, level, label, value, stderr)."""
+    if isinstance(result, TwoArmResult):
+        return _csv(two_arm_rows(result), TWO_ARM_CSV_COLUMNS)
+    return _csv(result_rows(result), CSV_COLUMNS)
 
 
 def _pct(v: float) -> str:
@@ -118,6 +123,82 @@ def _markdown(d: dict[str, Any]) -> str:
               f"| patients above the true MTD | {_pct(d['overdose_patients'])} |",
               f"| mean sample size | {d['sample_size']:.2f} (sd {d['sample_size_sd']:.2f}) |", ""]
     return "\n".join(lines)
+
+
+COMPARISON_CSV_COLUMNS = ("design", "versus", *CSV_COLUMNS)
+
+
+def comparison_rows(c: dict[str, Any]) -> list[dict[str, Any]]:
+    """A comparison (Comparison.to_dict) in long form: each design's OC rows, then its paired differences
+    (`versus` names the reference design; selection differences per dose level)."""
+    ctx = {"doses": c["doses"], "truth": c["truth"]}
+    rows = [{"design": d["label"], "versus": "", **r} for d in c["designs"] for r in _rows({**d, **ctx})]
+    ref = c["designs"][0]["label"]
+    for diff in c["differences"]:
+        for key, v in diff.items():
+            if not isinstance(v, dict) or "difference" not in v:  # "design", "versus"
+                continue
+            level = int(key[len("selection["):-1]) if key.startswith("selection[") else ""
+            rows.append({"design": diff["label"], "versus": ref, "metric": key.split("[")[0], "level": level,
+                         "label": c["doses"][level - 1] if level else "", "value": v["difference"],
+                         "stderr": v["stderr"]})
+    return rows
+
+
+def comparison_as_csv(c: dict[str, Any]) -> str:
+    """A comparison as a tidy CSV (columns design, versus, metric, level, label, value, stderr)."""
+    return _csv(comparison_rows(c), COMPARISON_CSV_COLUMNS)
+
+
+def _diff(v: dict[str, float], exact: bool, percent: bool) -> str:
+    scale, unit = (100.0, " pts") if percent else (1.0, "")
+    value, se = scale * v["difference"], scale * v["stderr"]
+    if exact:
+        return f"{value:+.{1 if percent else 2}f}{unit}"
+    return f"{value:+.{1 if percent else 2}f} ± {se:.{1 if se >= 0.095 else 2}f}{unit}"
+
+
+def comparison_as_markdown(c: dict[str, Any]) -> str:
+    """A comparison as Markdown: one column per design with its OCs, then the paired differences ± SE."""
+    exact = c["method"] == "exact"
+    labels = [d["label"] for d in c["designs"]]
+    how = ("exact (enumeration of every outcome; differences have no error)" if exact else
+           f"Monte Carlo, {c['trials']:,} trials on common patients (every design sees the same simulated "
+           f"patients), seed {c['seed']}")
+    lines = [f"# {c['title'] or 'Design comparison'}", "",
+             f"{len(labels)} designs, target {c['target']:g}, start at level {c['start_dose']}; {how}.", ""]
+    lines += [f"> Warning: {w}" for w in c["warnings"]] + ([""] if c["warnings"] else [])
+    head = ["| | " + " | ".join(f"**{lab}**" for lab in labels) + " |", "|---" * (len(labels) + 1) + "|"]
+
+    def row(name: str, values: list[str]) -> str:
+        return f"| {name} | " + " | ".join(values) + " |"
+
+    ds = c["designs"]
+    mtd = ds[0]["true_mtd"]
+    lines += head
+    for k, label in enumerate(c["doses"]):
+        mark = ", true MTD" if mtd == k + 1 else ""
+        lines.append(row(f"P(select {label}) (truth {c['truth'][k]:.2f}{mark})",
+                         [_pct(d["selection"][k]) for d in ds]))
+    for key, name in (("no_selection", "no selection"), ("pcs", "correct selection (PCS)"),
+                      ("acceptable", "acceptable selection"), ("overdose_selection", "overdose selection"),
+                      ("overdose_patients", "patients above the true MTD")):
+        lines.append(row(name, [_pct(d[key]) for d in ds]))
+    lines.append(row("mean sample size", [f"{d['sample_size']:.2f}" for d in ds]))
+    lines.append(row("mean DLTs", [f"{sum(d['dlts']):.2f}" for d in ds]))
+    if c["differences"]:
+        se = "" if exact else " (± one standard error of the paired difference)"
+        lines += ["", f"## Differences from {labels[0]}{se}", "",
+                  "| | " + " | ".join(f"**{lab}**" for lab in labels[1:]) + " |", "|---" * len(labels) + "|"]
+        diffs = c["differences"]
+        for k, label in enumerate(c["doses"]):
+            lines.append(row(f"P(select {label})", [_diff(d[f"selection[{k + 1}]"], exact, True) for d in diffs]))
+        for key, name, pct in (("no_selection", "no selection", True), ("pcs", "correct selection (PCS)", True),
+                               ("acceptable", "acceptable selection", True),
+                               ("overdose_selection", "overdose selection", True),
+                               ("sample_size", "mean sample size", False), ("total_dlts", "mean DLTs", False)):
+            lines.append(row(name, [_diff(d[key], exact, pct) for d in diffs]))
+    return "\n".join(lines) + "\n"
 
 
 def design_catalogue(cls: type[Design]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -125,3 +126,90 @@ def test_non_monotone_truth_warns_on_stderr_and_still_answers(tmp_path):
 def test_usage_errors_exit_2():
     assert cli("simulate").returncode == 2
     assert cli("frobnicate").returncode == 2
+
+
+# ---- compare -----------------------------------------------------------------------------------------------------
+
+CRM18 = '{"method": "crm", "max_n": 18}'
+
+
+def _expected_comparison(path, specs: list[dict], method: str, **overrides) -> dict:
+    from explorer.core.compare import compare_designs
+    from explorer.core.protocol import load_protocol, parse_design
+
+    p = load_protocol(path)
+    p = p.with_changes(**overrides) if overrides else p
+    return compare_designs(p, [p.design, *(parse_design(s, p) for s in specs)], method).to_dict()
+
+
+def test_compare_json_equals_compare_designs(protocol_file):
+    r = cli("compare", str(protocol_file), "--design", "boin", "--design", CRM18, "--monte-carlo",
+            "--trials", "800", "--seed", "5")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out == _expected_comparison(protocol_file, [{"method": "boin"}, json.loads(CRM18)], "monte-carlo",
+                                       trials=800, seed=5)
+    assert [d["label"] for d in out["designs"]] == ["3+3", "boin", "crm (max_n = 18)"]
+    assert out["method"] == "monte-carlo" and out["trials"] == 800 and out["seed"] == 5
+    assert CONTRACT_KEYS <= set(out["designs"][1])
+    assert all(v["stderr"] > 0 for k, v in out["differences"][0].items() if k == "pcs")
+
+
+def test_compare_is_exact_when_every_design_is(protocol_file):
+    out = json.loads(cli("compare", str(protocol_file), "--design", '{"method": "boin", "max_n": 18}').stdout)
+    assert out["method"] == "exact" and out["trials"] is None
+    assert out == _expected_comparison(protocol_file, [{"method": "boin", "max_n": 18}], "exact")
+    assert all(v["stderr"] == 0 for v in out["differences"][0].values() if isinstance(v, dict) and "stderr" in v)
+
+
+def test_compare_csv_and_markdown_carry_the_json_numbers(protocol_file, tmp_path):
+    args = ("compare", str(protocol_file), "--design", "boin", "--monte-carlo", "--trials", "500")
+    out = json.loads(cli(*args).stdout)
+    rows = list(csv.DictReader(io.StringIO(cli(*args, "--format", "csv").stdout)))
+    assert list(rows[0]) == ["design", "versus", "metric", "level", "label", "value", "stderr"]
+    sel = [float(r["value"]) for r in rows if r["design"] == "boin" and r["metric"] == "selection" and not r["versus"]]
+    assert sel == pytest.approx(out["designs"][1]["selection"], abs=1e-9)
+    pcs = next(r for r in rows if r["versus"] == "3+3" and r["metric"] == "pcs")
+    assert float(pcs["value"]) == pytest.approx(out["differences"][0]["pcs"]["difference"], abs=1e-9)
+    assert float(pcs["stderr"]) == pytest.approx(out["differences"][0]["pcs"]["stderr"], abs=1e-9)
+    md_file = tmp_path / "c.md"
+    r = cli(*args, "--format", "md", "--out", str(md_file))
+    assert r.returncode == 0 and r.stdout == ""
+    md = md_file.read_text()
+    d = out["differences"][0]["pcs"]
+    assert md.startswith("# CAR4SAR, Arm A") and "| | **3+3** | **boin** |" in md
+    assert f"| correct selection (PCS) | {100 * d['difference']:+.1f} ± {100 * d['stderr']:.1f} pts |" in md
+
+
+def test_compare_uses_the_protocol_list_unless_designs_are_given(tmp_path):
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps({**PROTOCOL, "compare": [{"method": "boin", "max_n": 18}, "mtpi2"]}))
+    out = json.loads(cli("compare", str(path)).stdout)
+    assert [d["label"] for d in out["designs"]] == ["3+3", "boin (max_n = 18)", "mtpi2"]
+    out = json.loads(cli("compare", str(path), "--design", "i3+3").stdout)
+    assert [d["label"] for d in out["designs"]] == ["3+3", "i3+3"]
+    assert json.loads(cli("simulate", str(path)).stdout)["design"] == {"method": "3+3", "variant": "standard"}
+
+
+@pytest.mark.parametrize("specs,words", [
+    (["nope"], ["--design[1].method", '"nope"', '"boin"']),
+    (["boin", '{"method": "crm", "max_n": 0}'], ["--design[2].max_n", "0 is not valid", "from 1 to 200"]),
+    (['{"method": "crm",'], ["--design[1]", "not valid JSON"]),
+    (['{"method": "boin", "p_sav": 0.1}'], ["--design[1].p_sav", "options are"]),
+    (['{"max_n": 18}'], ["--design[1].method", "missing"]),
+])
+def test_compare_bad_spec_exits_2_with_the_field_named(protocol_file, specs, words):
+    r = cli("compare", str(protocol_file), *(a for s in specs for a in ("--design", s)))
+    assert r.returncode == 2 and r.stdout == "" and "Traceback" not in r.stderr
+    for w in words:
+        assert w in r.stderr
+
+
+def test_compare_refuses_nothing_to_compare_two_arms_and_infeasible_exact(protocol_file, tmp_path):
+    r = cli("compare", str(protocol_file))
+    assert r.returncode == 2 and "nothing to compare" in r.stderr and "Traceback" not in r.stderr
+    two = Path(__file__).parent.parent / "examples" / "car4sar-two-arm.json"
+    r = cli("compare", str(two), "--design", "boin")
+    assert r.returncode == 2 and "one-arm" in r.stderr and "Traceback" not in r.stderr
+    r = cli("compare", str(protocol_file), "--design", '{"method": "crm", "cohort_size": 1, "max_n": 60}', "--exact")
+    assert r.returncode == 2 and "--monte-carlo" in r.stderr and "Traceback" not in r.stderr

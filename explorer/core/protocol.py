@@ -20,7 +20,7 @@ DEFAULT_TRIALS = 10_000
 DEFAULT_SEED = 2024
 METHODS = ("auto", "exact", "monte-carlo")
 TOP_KEYS = ("title", "description", "target", "doses", "truth", "start_dose", "design", "trials", "seed",
-            "method", "arms", "arm_design")
+            "method", "arms", "arm_design", "compare")
 DOSE_KEYS = ("label", "value", "unit")
 ARM_KEYS = ("name", "truth", "doses", "design", "start_dose")
 
@@ -100,6 +100,8 @@ class Protocol:
     description: str | None = None
     arms: tuple[ArmSpec, ...] = ()
     arm_design: ArmDesign | None = None
+    #: Designs to compare with `design` on common patients (`phase1-explorer compare`); `simulate` ignores them.
+    compare: tuple[DesignSpec, ...] = ()
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -112,9 +114,9 @@ class Protocol:
         """Number of doses in the ladder."""
         return len(self.doses)
 
-    def build_design(self) -> Design:
-        """The design object for this protocol."""
-        return self.design.build(self.n_doses, self.target, self.start_dose)
+    def build_design(self, design: DesignSpec | None = None) -> Design:
+        """The design object for this protocol's ladder, target and start (its own design, or the one given)."""
+        return (design or self.design).build(self.n_doses, self.target, self.start_dose)
 
     def with_changes(self, **changes: Any) -> Protocol:
         """A copy with some fields changed, validated again."""
@@ -141,6 +143,8 @@ class Protocol:
                 "trials": self.trials,
                 "seed": self.seed,
             })
+        if self.compare:
+            out["compare"] = [d.to_json() for d in self.compare]
         if self.method != "auto":
             out["method"] = self.method
         return out
@@ -284,6 +288,32 @@ def _parse_design(raw: Any, target: float | None, n_doses: int | None, problems:
     return None if probs else DesignSpec(cls.method, resolved)
 
 
+def _parse_compare(raw: Any, target: float | None, n_doses: int | None, problems: list[Problem],
+                   where: str = "compare") -> tuple[DesignSpec, ...]:
+    """The designs to compare: a non-empty list of design objects (or method names, short for {"method": ...})."""
+    if not isinstance(raw, list) or not raw:
+        problems.append(Problem(where, f'{_show(raw)} is not a list of designs; give e.g. [{{"method": "boin"}}, '
+                                       f'{{"method": "crm", "max_n": 18}}].'))
+        return ()
+    out = []
+    for i, item in enumerate(raw):
+        spec = _parse_design({"method": item} if isinstance(item, str) else item, target, n_doses, problems,
+                             f"{where}[{i}]")
+        if spec is not None:
+            out.append(spec)
+    return tuple(out)
+
+
+def parse_design(raw: Any, protocol: Protocol, where: str = "design") -> DesignSpec:
+    """Validate one design (an object, or a method name) for this protocol's ladder and target, or raise."""
+    problems: list[Problem] = []
+    spec = _parse_design({"method": raw} if isinstance(raw, str) else raw, protocol.target, protocol.n_doses,
+                         problems, where)
+    if problems or spec is None:
+        raise ProtocolError(problems)
+    return spec
+
+
 def _int_field(raw: dict[str, Any], key: str, default: int, low: int, high: int | None,
                meaning: str, problems: list[Problem]) -> int:
     v = raw.get(key, default)
@@ -353,6 +383,7 @@ def protocol_from_dict(raw: Any) -> Protocol:
                                           f"{', '.join(design_classes())}."))
     else:
         design = _parse_design(raw["design"], target, n_doses, problems)
+    compare = _parse_compare(raw["compare"], target, n_doses, problems) if "compare" in raw else ()
 
     trials = _int_field(raw, "trials", DEFAULT_TRIALS, 1, MAX_TRIALS, "the number of simulated trials", problems)
     seed = _int_field(raw, "seed", DEFAULT_SEED, 0, 2**63 - 1, "a random seed (a whole number ≥ 0)", problems)
@@ -364,7 +395,7 @@ def protocol_from_dict(raw: Any) -> Protocol:
         raise ProtocolError(problems)
     assert target is not None and truth is not None and doses is not None and design is not None
     return Protocol(target=float(target), doses=doses, truth=truth, design=design, start_dose=start,
-                    trials=trials, seed=seed, method=method, title=raw.get("title"),
+                    trials=trials, seed=seed, method=method, title=raw.get("title"), compare=compare,
                     description=raw.get("description"), warnings=tuple(_monotone_warning(truth)))
 
 
@@ -433,6 +464,9 @@ def _two_arm_protocol(raw: dict[str, Any], target: float | None, problems: list[
             arms.append(ArmSpec(name, truth, doses, design, start))
             warnings += _monotone_warning(truth, f"{where}.truth")
     arm_design = parse_arm_design(raw.get("arm_design"), problems)
+    if "compare" in raw:
+        problems.append(Problem("compare", "design comparison works on one-arm protocols; remove \"compare\" here "
+                                           "or compare the designs of each arm in a one-arm protocol of its own."))
     if len(arms) == 2 and arm_design is not None:
         if arms[0].name == arms[1].name:
             problems.append(Problem("arms[1].name", f'"{arms[1].name}" is the name of both arms; name them apart.'))
@@ -497,4 +531,4 @@ def save_protocol(protocol: Protocol, path: str | Path) -> None:
 
 
 __all__ = ["ArmSpec", "DEFAULT_SEED", "DEFAULT_TRIALS", "Dose", "DesignSpec", "Protocol", "load_protocol",
-           "loads_protocol", "protocol_from_dict", "save_protocol"]
+           "loads_protocol", "parse_design", "protocol_from_dict", "save_protocol"]
