@@ -29,13 +29,24 @@ def _dlt_probability(process: TwoArmProcess, truths: tuple[np.ndarray, np.ndarra
                     truths[1][np.minimum(dose, truths[1].size - 1)])
 
 
+def patient_draws(rng: np.random.Generator, trials: int, steps: int) -> np.ndarray:
+    """Uniforms (trials, 3, steps): tolerance, Arm B eligibility and assignment coin of the i-th patient enrolled.
+
+    One array, trial by trial, so draws made in chunks of trials equal one big draw (the app refines in chunks).
+    """
+    return rng.random((trials, 3, steps))
+
+
 def simulate_two_arms(process: TwoArmProcess, truths: tuple[np.ndarray, np.ndarray], trials: int,
-                      rng: np.random.Generator) -> TwoArmResults:
-    """Monte Carlo: each enrolled patient has a latent tolerance, an eligibility draw and a coin."""
+                      rng: np.random.Generator, draws: np.ndarray | None = None) -> TwoArmResults:
+    """Monte Carlo: each enrolled patient has a latent tolerance, an eligibility draw and a coin.
+
+    `draws` (from `patient_draws`, possibly wider) lets several designs run on the same simulated patients.
+    """
     steps = process.max_total
-    u = rng.random((trials, steps))          # tolerance of the i-th patient enrolled
-    v = rng.random((trials, steps))          # eligibility for Arm B
-    w = rng.random((trials, steps))          # the coin of the random assignment rule
+    if draws is None:
+        draws = patient_draws(rng, trials, steps)
+    u, v, w = draws[:, 0, :steps], draws[:, 1, :steps], draws[:, 2, :steps]
     q = process.ad.eligible_b
     Z = process.initial(trials)
     for i in range(steps + 1):

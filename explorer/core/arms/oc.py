@@ -7,9 +7,10 @@ from typing import Any
 
 import numpy as np
 
+from ..engine.exact import enumerate_exact
 from ..engine.results import TrialResults
 from ..oc import OperatingCharacteristics, summarise, true_mtd
-from .engine import TwoArmResults
+from .engine import TwoArmResults, enumerate_two_arms
 from .process import TwoArmProcess
 
 
@@ -100,3 +101,13 @@ def summarise_two_arms(process: TwoArmProcess, res: TwoArmResults, truths: tuple
         stderr={"both_correct": both_se, "b_never_opens": never_se, "cap_reached": cap_se, "sample_size": n_se,
                 "dlts": d_se},
     )
+
+
+def exact_two_arms(process: TwoArmProcess, truths: tuple[np.ndarray, np.ndarray],
+                   target: float) -> tuple[list[OperatingCharacteristics], JointOC]:
+    """Exact per-arm and joint OCs, or ExactTooLarge (independent arms with no cap: the product of two trials)."""
+    ad = process.ad
+    if ad.mode == "independent" and ad.max_total is None and ad.eligible_b > 0:
+        per_arm = [enumerate_exact(d, t) for d, t in zip(process.designs, truths)]
+        return independent_two_arms(per_arm, truths, target, [d.acceptable_interval() for d in process.designs])
+    return summarise_two_arms(process, enumerate_two_arms(process, truths), truths, target)
