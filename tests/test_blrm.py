@@ -169,3 +169,51 @@ def test_only_the_ratio_to_the_reference_dose_matters():
                  np.random.default_rng(1))
     np.testing.assert_array_equal(a.selected, b.selected)
     np.testing.assert_array_equal(a.n, b.n)
+
+
+# ---- dose values from the protocol's ladder ------------------------------------------------------------------------
+
+CELLS = [1e5, 3e5, 1e6, 3e6]
+LADDER = {"target": 0.25, "truth": [0.05, 0.12, 0.25, 0.45], "trials": 2000, "seed": 3,
+          "doses": [{"label": f"{v:g} cells/kg", "value": v, "unit": "cells/kg"} for v in CELLS]}
+
+
+def _ocs(raw: dict, method: str = "exact") -> dict:
+    from explorer.core.protocol import protocol_from_dict
+    from explorer.core.runner import run_protocol
+
+    d = run_protocol(protocol_from_dict(raw), method=method).to_dict()
+    return {k: d[k] for k in ("selection", "no_selection", "patients", "dlts", "sample_size")}
+
+
+@pytest.mark.parametrize("method", ["exact", "monte-carlo"])
+def test_blrm_takes_its_dose_values_from_the_ladder(method):
+    design = {"method": "blrm", "max_n": 18}
+    from_ladder = _ocs({**LADDER, "design": design}, method)
+    explicit = _ocs({**LADDER, "design": {**design, "dose_values": CELLS}}, method)
+    equally_spaced = _ocs({**LADDER, "doses": [d["label"] for d in LADDER["doses"]], "design": design}, method)
+    assert from_ladder == explicit
+    assert from_ladder["selection"] != pytest.approx(equally_spaced["selection"], abs=0.01)
+    assert equally_spaced == _ocs({**LADDER, "design": {**design, "dose_values": [1, 2, 3, 4]}}, method)
+
+
+def test_an_explicit_dose_values_option_overrides_the_ladder():
+    from explorer.core.protocol import protocol_from_dict
+
+    p = protocol_from_dict({**LADDER, "design": {"method": "blrm", "dose_values": [1, 2, 4, 8]}})
+    d = p.build_design()
+    assert d.values.tolist() == [1, 2, 4, 8] and d.reference == 2 and d.ladder_values == tuple(CELLS)
+    d = protocol_from_dict({**LADDER, "design": {"method": "blrm"}}).build_design()
+    assert d.values.tolist() == CELLS and d.reference == 3e5  # the lower middle dose of four
+    assert protocol_from_dict({**LADDER, "design": {"method": "blrm"}}).design.options["dose_values"] is None
+
+
+def test_ladder_values_reach_each_arm_of_a_two_arm_protocol():
+    from explorer.core.protocol import protocol_from_dict
+
+    arms = [{"name": "A", "truth": [0.05, 0.1, 0.2, 0.3]},
+            {"name": "B", "truth": [0.1, 0.2, 0.3, 0.4], "doses": ["b1", "b2", "b3", "b4"]}]
+    p = protocol_from_dict({"target": 0.25, "doses": LADDER["doses"], "arms": arms, "design": {"method": "blrm"},
+                            "arm_design": {"mode": "independent"}})
+    a, b = (arm.build_design(p.target) for arm in p.arms)
+    assert a.values.tolist() == CELLS and b.values.tolist() == [1, 2, 3, 4]

@@ -45,6 +45,12 @@ class Dose:
         return out
 
 
+def ladder_values(doses: tuple[Dose, ...]) -> tuple[float, ...] | None:
+    """The numeric dose of each level when every dose has one (the validator allows all or none), else None."""
+    values = [d.value for d in doses]
+    return None if any(v is None for v in values) else tuple(float(v) for v in values)  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True)
 class DesignSpec:
     """A design method with every option resolved (defaults filled in)."""
@@ -52,11 +58,12 @@ class DesignSpec:
     method: str
     options: dict[str, Any] = field(default_factory=dict)
 
-    def build(self, n_doses: int, target: float, start_dose: int) -> Design:
-        """The design object for a ladder of n_doses (start_dose 1-based)."""
+    def build(self, n_doses: int, target: float, start_dose: int,
+              ladder_values: tuple[float, ...] | None = None) -> Design:
+        """The design object for a ladder of n_doses (start_dose 1-based), with the ladder's numeric doses if any."""
         cls = find_design(self.method)
         assert cls is not None
-        return cls(n_doses, target, start_dose - 1, **self.options)
+        return cls(n_doses, target, start_dose - 1, ladder_values=ladder_values, **self.options)
 
     def to_json(self) -> dict[str, Any]:
         """As written in a protocol file."""
@@ -76,7 +83,7 @@ class ArmSpec:
 
     def build_design(self, target: float) -> Design:
         """The design object of this arm."""
-        return self.design.build(len(self.doses), target, self.start_dose)
+        return self.design.build(len(self.doses), target, self.start_dose, ladder_values(self.doses))
 
     def to_json(self) -> dict[str, Any]:
         """As written in a protocol file (everything explicit)."""
@@ -116,7 +123,7 @@ class Protocol:
 
     def build_design(self, design: DesignSpec | None = None) -> Design:
         """The design object for this protocol's ladder, target and start (its own design, or the one given)."""
-        return (design or self.design).build(self.n_doses, self.target, self.start_dose)
+        return (design or self.design).build(self.n_doses, self.target, self.start_dose, ladder_values(self.doses))
 
     def with_changes(self, **changes: Any) -> Protocol:
         """A copy with some fields changed, validated again."""

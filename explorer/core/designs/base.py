@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -31,6 +31,9 @@ class Option:
     # Defaults that depend on the target (BOIN's p_saf = 0.6 × target) are computed by this.
     default_from_target: Callable[[float], Any] | None = field(default=None, compare=False)
     default_text: str | None = None
+    #: A "floats" option that, when not given, takes the ladder's numeric dose values (one per dose) where the
+    #: protocol's doses have them (see Design.__init__'s ladder_values); otherwise its default applies.
+    from_ladder: bool = False
 
     def describe_default(self) -> str:
         """The default as a user reads it."""
@@ -151,7 +154,14 @@ class Design:
     #: Whether exact enumeration over count states is offered for this design.
     exact: ClassVar[bool] = True
 
-    def __init__(self, n_doses: int, target: float, start_dose: int = 0, **options: Any):
+    def __init__(self, n_doses: int, target: float, start_dose: int = 0, *,
+                 ladder_values: Sequence[float] | None = None, **options: Any):
+        """`ladder_values`: the numeric dose of each level, where the ladder has them; options declared
+        `from_ladder` that are not given (or given as null) take them."""
+        self.ladder_values = None if ladder_values is None else tuple(float(v) for v in ladder_values)
+        if self.ladder_values is not None:
+            options = {**options, **{o.name: self.ladder_values for o in self.options
+                                     if o.from_ladder and options.get(o.name) is None}}
         resolved, problems = self.resolve_options(options, target, n_doses)
         if problems:
             from ..errors import ProtocolError

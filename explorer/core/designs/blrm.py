@@ -50,10 +50,12 @@ class BLRM(ModelBased):
     options = (
         Option("cohort_size", "int", 3, "patients per cohort", low=1, high=12),
         Option("max_n", "int", 36, "maximum sample size", low=1, high=200),
-        Option("dose_values", "floats", None, "numeric dose of each level (increasing)", low=1e-12,
-               default_text="1, 2, …, K"),
-        Option("reference_dose", "float", None, "reference dose d_ref of the model", low=1e-12,
-               default_text="the middle dose's value (the lower of two)"),
+        Option("dose_values", "floats", None, "numeric dose of each level (increasing); the model uses "
+               "log(dose / reference_dose)", low=1e-12, from_ladder=True,
+               default_text="the ladder's dose values (1, 2, …, K if the ladder has none)"),
+        Option("reference_dose", "float", None, "reference dose d_ref of the model, where the prior puts the "
+               "target DLT rate (prior_mean_log_alpha = logit(target)): the prior MTD guess", low=1e-12,
+               default_text="the middle dose's value (the lower of two middles), as the CRM's prior_mtd"),
         Option("prior_mean_log_alpha", "float", None, "prior mean of log(alpha), the log-odds of a DLT at d_ref",
                low=-20.0, high=20.0, default_from_target=_logit, default_text="logit(target)"),
         Option("prior_sd_log_alpha", "float", 2.0, "prior SD of log(alpha)", low=0.01, high=10.0),
