@@ -45,6 +45,22 @@ def _z(diff: np.ndarray, se: np.ndarray) -> np.ndarray:
     return np.where(se > 0, diff / np.where(se > 0, se, 1.0), np.where(np.abs(diff) < 1e-12, 0.0, np.inf))
 
 
+# P3 (every dose too toxic) is the scenario furthest from us: against our *exact* OCs and R's standard error alone,
+# R stops with no selection in 87.49% of trials (exact 86.558%, z = +2.73) and treats 16.29 patients on average
+# (exact 16.737, per-trial SD 11.23: z = -3.95). It is R's Monte Carlo error with seed 5, not a rule difference:
+# - get.oc, get.boundary and select.mtd transcribed line by line from the BOIN sources (2.7.x: elimination checked
+#   after each cohort is added, so n >= 3 counts the current cohort; stop at once when the lowest dose is eliminated;
+#   the last cohort skips that check but select.mtd then finds the lowest dose eliminated and selects none;
+#   n.earlystop = 100 never applies) and run in R 4.2.2 with seed 5 reproduce this file to the last digit in all
+#   four scenarios (selection, percentstop, npatients, ntox);
+# - the same R code with 1,000,000 trials gives P(no selection) 0.86571 ± 0.00034 and 16.739 ± 0.011 patients
+#   (z = +0.39 and +0.22 against our exact values), and over seeds 1-200 of 10,000 trials each a mean of
+#   0.86556 ± 0.00024 and 16.731 ± 0.008 (z = -0.10, -0.67), with seed-to-seed SDs (0.0035, 0.116) equal to the
+#   binomial and per-trial SEs (0.0034, 0.112);
+# - among those 200 seeds, seed 5 has the lowest mean sample size (z = -3.95; next lowest -2.81) and the highest
+#   P(no selection) (z = +2.73).
+# The reference values are exact counts over 10,000 trials (e.g. 150,489 patients at dose 1), so no rounding is
+# involved. The comparison below includes our own Monte Carlo error as well, so P3 passes at 3 SE of the difference.
 @pytest.mark.parametrize("sc", REF["scenarios"], ids=[s["name"] for s in REF["scenarios"]])
 def test_operating_characteristics_agree_with_get_oc(sc):
     z = z_scores(sc)
