@@ -7,10 +7,12 @@ import pytest
 from explorer.app import ExplorerApp
 from explorer.core.designs import design_classes
 
+ONE_ARM = "car4sar-arm-a"  # the single-arm preset (the app opens on the two-arm one)
+
 
 @pytest.fixture
 def app():
-    return ExplorerApp()
+    return ExplorerApp(preset=ONE_ARM)
 
 
 def test_every_registered_design_has_a_checkbox_and_its_declared_options(app):

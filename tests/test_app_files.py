@@ -11,6 +11,8 @@ from explorer.core.protocol import loads_protocol
 from explorer.core.runner import run_protocol
 from explorer.reports import result_as_csv
 
+ONE_ARM = "car4sar-arm-a"  # the single-arm preset (the app opens on the two-arm one)
+
 
 def links(app: ExplorerApp) -> dict[str, str]:
     out = {}
@@ -20,17 +22,17 @@ def links(app: ExplorerApp) -> dict[str, str]:
 
 
 def test_downloads_are_the_protocol_and_the_cli_csv(tmp_path):
-    app = ExplorerApp()
+    app = ExplorerApp(preset=ONE_ARM)
     app.settings.seed.value = 77
     files = links(app)
-    proto = files["car4sar-like-cells-kg-3-3.json"]
+    proto = files["car4sar-like-arm-a-only-cells-kg-3-3.json"]
     p = loads_protocol(proto)
     assert p.seed == 77 and p.truth == (0.05, 0.12, 0.25, 0.45) and p.design.method == "3+3"
-    assert files["car4sar-like-cells-kg-3-3-oc.csv"] == result_as_csv(run_protocol(p))
+    assert files["car4sar-like-arm-a-only-cells-kg-3-3-oc.csv"] == result_as_csv(run_protocol(p))
 
 
 def test_two_designs_csv_has_a_design_column():
-    app = ExplorerApp()
+    app = ExplorerApp(preset=ONE_ARM)
     app.designs.checks["a+b"].value = True
     csv = next(v for k, v in links(app).items() if k.endswith(".csv"))
     assert csv.startswith("design,metric,")
@@ -38,7 +40,7 @@ def test_two_designs_csv_has_a_design_column():
 
 
 def test_upload_restores_a_session():
-    app = ExplorerApp()
+    app = ExplorerApp(preset=ONE_ARM)
     text = json.dumps({"title": "Uploaded", "target": 0.3, "truth": [0.1, 0.2, 0.3, 0.4, 0.5],
                        "design": {"method": "a+b", "a": 4}, "trials": 500, "seed": 9, "start_dose": 2})
     app.upload(text.encode(), "mine.json")
@@ -53,7 +55,7 @@ def test_upload_restores_a_session():
 
 
 def test_bad_upload_shows_the_validator_message_and_changes_nothing():
-    app = ExplorerApp()
+    app = ExplorerApp(preset=ONE_ARM)
     before = list(app.selection_view.source.data["value"])
     app.upload(b'{"target": 0.25, "truth": [0.1, 1.4], "design": {"method": "3+3"}}', "bad.json")
     assert "bad.json" in app.files.message.value and "truth[1]" in app.files.message.value

@@ -5,9 +5,11 @@ from __future__ import annotations
 from explorer.app import ExplorerApp
 from explorer.app.scenarios import PRESETS, curve_from_mtd, log_ladder
 
+ONE_ARM = "car4sar-arm-a"  # the single-arm preset (the app opens on the two-arm one)
+
 
 def test_more_levels_extend_truth_and_plots():
-    app = ExplorerApp()
+    app = ExplorerApp(preset=ONE_ARM)
     app.ladder.levels.value = 6
     assert len(app.truth.boxes) == 6
     assert len(app.truth_view.points.data["y"]) == 6
@@ -17,7 +19,7 @@ def test_more_levels_extend_truth_and_plots():
 
 
 def test_log_fill_and_labels():
-    app = ExplorerApp()
+    app = ExplorerApp(preset=ONE_ARM)
     app.ladder.levels.value = 3
     app.ladder.fill_low.value, app.ladder.fill_high.value = "1e5", "1e7"
     app.ladder.fill.click()
@@ -27,7 +29,7 @@ def test_log_fill_and_labels():
 
 
 def test_dose_minus_one_adds_a_level_below_and_keeps_the_start():
-    app = ExplorerApp()
+    app = ExplorerApp(preset=ONE_ARM)
     app.ladder.add_below.click()
     labels = app.ladder.label_list()
     assert len(labels) == 5 and labels[1] == "1e5 cells/kg"
@@ -39,7 +41,7 @@ def test_dose_minus_one_adds_a_level_below_and_keeps_the_start():
 
 
 def test_bad_ladder_value_shows_message_next_to_ladder():
-    app = ExplorerApp()
+    app = ExplorerApp(preset=ONE_ARM)
     app.ladder.values[2].value = 1e4  # below the dose under it
     assert "not above the dose below it" in app.ladder.message.value
     app.ladder.values[2].value = 1e6
@@ -47,7 +49,7 @@ def test_bad_ladder_value_shows_message_next_to_ladder():
 
 
 def test_curve_generator_and_random_scenario():
-    app = ExplorerApp()
+    app = ExplorerApp(preset=ONE_ARM)
     app.truth.mtd_level.value = 2
     app.truth.generate.click()
     assert app.truth.values() == curve_from_mtd(4, 2, 0.25, 1.0)
@@ -60,10 +62,12 @@ def test_curve_generator_and_random_scenario():
 
 
 def test_presets_load_whole_scenarios():
-    app = ExplorerApp()
+    app = ExplorerApp(preset=ONE_ARM)
     for name, preset in PRESETS.items():
         app.preset.value = name
         assert app.truth.values() == list(preset.truth)
+        assert app.arms.two == preset.two_arm
+        assert app.truth_b.values() == list(preset.truth_b or preset.truth)
         assert app.settings.target.value == preset.target
         assert app.truth_view.points.data["label"] == list(preset.labels)
         assert app.problems == []
@@ -72,7 +76,7 @@ def test_presets_load_whole_scenarios():
 
 
 def test_dragging_a_point_in_the_browser_sets_the_truth():
-    app = ExplorerApp()
+    app = ExplorerApp(preset=ONE_ARM)
     data = dict(app.truth_view.points.data)
     data["y"] = [0.05, 0.4, 0.25, 0.45]
     data["x"] = [1, 2.2, 3, 4]  # a drag moves x too; it is ignored

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pytest
 
@@ -13,10 +15,12 @@ CAR4SAR = {"target": 0.25, "truth": [0.05, 0.12, 0.25, 0.45], "design": {"method
            "doses": [{"label": f"{v:.0e}".replace("+0", "") + " cells/kg", "value": v, "unit": "cells/kg"}
                      for v in (1e5, 3e5, 1e6, 3e6)]}
 
+ONE_ARM = "car4sar-arm-a"  # the single-arm preset (the app opens on the two-arm one)
+
 
 @pytest.fixture(scope="module")
 def fresh():
-    return ExplorerApp
+    return partial(ExplorerApp, preset=ONE_ARM)
 
 
 def selection(app: ExplorerApp) -> list[float]:

@@ -12,9 +12,11 @@ from explorer.app.compute import progressive_ocs
 from explorer.core.protocol import protocol_from_dict
 from explorer.core.runner import run_protocol
 
+ONE_ARM = "car4sar-arm-a"  # the single-arm preset (the app opens on the two-arm one)
+
 
 def test_single_trial_view_matches_its_outcome_string():
-    app = ExplorerApp()
+    app = ExplorerApp(preset=ONE_ARM)
     data = app.trial_view.patients.data
     outcome = app.outcome.value.split("<code>")[1].split("</code>")[0]
     assert sum(len(c) - len(c.lstrip("0123456789")) > 0 for c in outcome.split()) == len(outcome.split())
@@ -42,7 +44,7 @@ def test_progressive_chunks_end_at_the_cli_result():
 
 def test_refinement_runs_as_a_task_and_a_new_change_cancels_it():
     async def scenario():
-        app = ExplorerApp()
+        app = ExplorerApp(preset=ONE_ARM)
         app.settings.method.value = "monte-carlo"
         app.settings.trials.value = 20_000
         first = app.snapshot

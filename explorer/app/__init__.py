@@ -2,6 +2,6 @@
 
 from .bokehjs import load_bokehjs
 from .controller import ExplorerApp
-from .theme import requested_theme, wait_for_page
+from .theme import requested_preset, requested_theme, wait_for_page
 
-__all__ = ["ExplorerApp", "load_bokehjs", "requested_theme", "wait_for_page"]
+__all__ = ["ExplorerApp", "load_bokehjs", "requested_preset", "requested_theme", "wait_for_page"]

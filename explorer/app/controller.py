@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import os
 import time
 from collections.abc import Iterator
@@ -12,28 +13,34 @@ from typing import Any
 import ipywidgets as W
 import numpy as np
 
+from ..core.arms.trace import trace_two_arm_trial
 from ..core.designs import design_classes
 from ..core.engine import simulate_trial
 from ..core.errors import Problem, ProtocolError
 from ..core.protocol import Protocol, load_protocol, loads_protocol, protocol_from_dict
 from .compute import Snapshot, progressive_ocs
+from .compute_arms import progressive_two_arm_ocs, two_arm_inputs
+from .controls.arms import ArmControls
 from .controls.design import DesignControls
 from .controls.files import FileControls
 from .controls.ladder import LadderControls
 from .controls.settings import SettingsControls
+from .controls.truth import TITLE as TRUTH_TITLE
 from .controls.truth import TruthControls
-from .exports import file_stem, oc_csv
-from .messages import as_html, group_of, readable
+from .exports import file_stem, oc_csv, two_arm_csv
+from .messages import as_html, group_of, readable, warning_group
 from .progress import Status
-from .scenarios import DEFAULT_PRESET, PRESETS, Preset
-from .theme import page_css
+from .scenarios import DEFAULT_PRESET, PRESETS, Preset, find_preset
+from .theme import page_css, requested_preset, requested_theme
 from .views.decision_table import DecisionTableView
+from .views.joint import JointView
 from .views.patients import PatientsView
 from .views.sample_size import SampleSizeView
 from .views.selection import SelectionView
 from .views.style import as_widget
 from .views.summary import SummaryView
 from .views.trial import TrialView
+from .views.trial_arms import TwoArmTrialView
 from .views.truth import TruthView
 
 PROTOCOL_ENV = "PHASE1_EXPLORER_PROTOCOL"
@@ -43,17 +50,21 @@ CUSTOM = "(your own: from a file)"
 class ExplorerApp:
     """The whole app; `widget` is what the notebook displays. Set control values and read the views' sources."""
 
-    def __init__(self, protocol: Protocol | None = None, theme: str = "light") -> None:
+    def __init__(self, protocol: Protocol | None = None, theme: str = "light", preset: str | None = None) -> None:
         self.theme = theme
-        preset = PRESETS[DEFAULT_PRESET]
-        self.title = W.Text(value=preset.name, description="Title", layout=W.Layout(width="28em"))
-        self.preset = W.Dropdown(options=[(CUSTOM, None), *((n, n) for n in PRESETS)], value=DEFAULT_PRESET,
-                                 description="Preset", layout=W.Layout(width="28em"))
-        self.preset_note = W.HTML(f'<span class="p1x-note">{preset.note}</span>')
-        self.ladder = LadderControls(list(preset.labels), list(preset.values or []) or None, preset.unit)
-        self.truth = TruthControls(list(preset.truth), list(preset.labels))
-        self.settings = SettingsControls(target=preset.target)
-        self.designs = DesignControls([preset.method])
+        self.opened_preset = preset  # key or name as asked (None: the default), to tell whether a page wants another
+        chosen = find_preset(preset) or PRESETS[DEFAULT_PRESET]
+        self.title = W.Text(value=chosen.name, description="Title", layout=W.Layout(width="40em"))
+        self.preset = W.Dropdown(options=[(CUSTOM, None), *((n, n) for n in PRESETS)], value=chosen.name,
+                                 description="Preset", layout=W.Layout(width="40em"))
+        self.preset_note = W.HTML(f'<span class="p1x-note">{chosen.note}</span>')
+        self.arms = ArmControls()
+        self.ladder = LadderControls(list(chosen.labels), list(chosen.values or []) or None, chosen.unit)
+        self.truth = TruthControls(list(chosen.truth), list(chosen.labels))
+        self.truth_b = TruthControls(list(chosen.truth_b or chosen.truth), list(chosen.labels), seed=2,
+                                     css="p1x-truthb")
+        self.settings = SettingsControls(target=chosen.target)
+        self.designs = DesignControls([chosen.method])
         self.files = FileControls()
         self.status = Status()
         self.general_message = W.HTML("")
@@ -64,8 +75,13 @@ class ExplorerApp:
         self.sample_size_view = SampleSizeView()
         self.summary_view = SummaryView(theme)
         self.trial_view = TrialView()
+        self.selection_b = SelectionView("selection-b")
+        self.patients_b = PatientsView("patients-b")
+        self.joint_view = JointView(theme)
+        self.trial_arms_view = TwoArmTrialView()
         self.decision_view = DecisionTableView()
-        self.another_trial = W.Button(description="Another trial", icon="refresh")
+        self.another_trial = W.Button(description="Another trial", icon="refresh",
+                                      layout=W.Layout(min_width="9.5em", flex="0 0 auto"))
         self.outcome = W.HTML("")
 
         self.generation = 0
@@ -76,12 +92,16 @@ class ExplorerApp:
         self.problems: list[Problem] = []
         self._batch = False
         self._task: asyncio.Task | None = None
+        self.views_box: W.VBox | None = None
+        self._arranged: bool | None = None  # whether the views shown are the two-arm ones
 
         self.ladder.on_change(self._on_ladder)
         self.truth.on_change(self.recompute)
+        self.truth_b.on_change(self.recompute)
+        self.arms.on_change(self._on_arms)
         self.settings.on_change(self._on_settings)
         self.designs.on_change(self.recompute)
-        self.truth_view.on_drag(self.truth.set_one)
+        self.truth_view.on_drag(lambda arm, level, value: (self.truth, self.truth_b)[arm].set_one(level, value))
         self.files.on_upload(self.upload)
         self.preset.observe(lambda ch: ch["new"] and self.apply_preset(PRESETS[ch["new"]]), names="value")
         self.title.observe(lambda _: self.recompute(), names="value")
@@ -93,22 +113,30 @@ class ExplorerApp:
         if protocol is not None:
             self.apply_protocol(protocol)
         else:
-            self.recompute()
+            self.apply_preset(chosen)
         self._synchronous = False
         self.widget = self._layout()
 
     @classmethod
-    def from_environment(cls, theme: str = "light") -> ExplorerApp:
-        """The app with the protocol named by $PHASE1_EXPLORER_PROTOCOL (set by `phase1-explorer serve`), if any."""
+    def from_environment(cls, theme: str = "light", preset: str | None = None) -> ExplorerApp:
+        """The app with the protocol named by $PHASE1_EXPLORER_PROTOCOL (set by `phase1-explorer serve`), if any;
+        a preset asked for by name or key (the page's ?preset=) comes first."""
         path = os.environ.get(PROTOCOL_ENV)
-        if path:
+        if path and find_preset(preset) is None:
             try:
                 return cls(load_protocol(path), theme=theme)
             except ProtocolError as e:
                 app = cls(theme=theme)
                 app.files.message.value = as_html([f"{path}: {p}" for p in e.problems])
                 return app
-        return cls(theme=theme)
+        return cls(theme=theme, preset=preset)
+
+    def matching_page(self) -> ExplorerApp:
+        """This app, or a new one if the page asked for another theme or preset (?theme=dark&preset=car4sar-arm-a)."""
+        theme, preset = requested_theme(), requested_preset()
+        if theme == self.theme and preset == self.opened_preset:
+            return self
+        return type(self).from_environment(theme=theme, preset=preset)
 
     # ---- layout --------------------------------------------------------------------------
     def _layout(self) -> W.Widget:
@@ -118,19 +146,16 @@ class ExplorerApp:
             "patients": as_widget(self.patients_view.layout, t),
             "sample_size": as_widget(self.sample_size_view.layout, t),
             "summary": as_widget(self.summary_view.layout, t), "trial": as_widget(self.trial_view.layout, t),
+            "selection_b": as_widget(self.selection_b.layout, t), "patients_b": as_widget(self.patients_b.layout, t),
+            "joint": as_widget(self.joint_view.fig, t), "joint_table": as_widget(self.joint_view.table, t),
+            "trial_arms": as_widget(self.trial_arms_view.layout, t),
         }
-        b = self.bokeh_widgets
-        wrap = W.Layout(flex_flow="row wrap", align_items="flex-start")
-        controls = W.VBox([self.ladder.widget, self.truth.widget, self.settings.widget, self.designs.widget,
-                           self.files.widget],
+        controls = W.VBox([self.arms.widget, self.ladder.widget, self.truth.widget, self.truth_b.widget,
+                           self.arms.design_widget, self.settings.widget, self.designs.widget, self.files.widget],
                           layout=W.Layout(width="420px", min_width="420px", padding="0 12px 0 0"))
-        views = W.VBox([
-            W.HBox([b["truth"], b["selection"]], layout=wrap),
-            W.HBox([b["patients"], b["sample_size"]], layout=wrap),
-            W.HTML("<b>Summary</b>"), b["summary"],
-            W.HBox([W.VBox([b["trial"], W.HBox([self.another_trial, self.outcome])]), self.decision_view.widget],
-                   layout=wrap),
-        ])
+        self.views_box = views = W.VBox()
+        self._arrange()
+        wrap = W.Layout(flex_flow="row wrap", align_items="flex-start")
         header = W.VBox([
             W.HTML(page_css(t) + '<div class="p1x-title">Phase I dose-escalation explorer</div>'),
             W.HBox([self.preset, self.title], layout=wrap), self.preset_note,
@@ -138,6 +163,39 @@ class ExplorerApp:
         ])
         return W.VBox([header, W.HBox([controls, views], layout=W.Layout(align_items="flex-start"))],
                       layout=W.Layout(padding="8px")).add_class("p1x-app")
+
+    def _views(self, two: bool) -> list[W.Widget]:
+        """The views column: one arm's plots, or both arms' side by side with the joint OCs."""
+        b = self.bokeh_widgets
+        wrap = W.Layout(flex_flow="row wrap", align_items="flex-start")
+        trial = W.VBox([b["trial_arms" if two else "trial"], W.HBox([self.another_trial, self.outcome])])
+        if not two:
+            return [W.HBox([b["truth"], b["selection"]], layout=wrap),
+                    W.HBox([b["patients"], b["sample_size"]], layout=wrap),
+                    W.HTML("<b>Summary</b>"), b["summary"],
+                    W.HBox([trial, self.decision_view.widget], layout=wrap)]
+        trial.layout.width = "580px"  # the outcome strings wrap under the plot
+        return [W.HBox([b["truth"], b["joint"]], layout=wrap),
+                W.HBox([b["selection"], b["selection_b"]], layout=wrap),
+                W.HBox([b["patients"], b["patients_b"]], layout=wrap),
+                W.HTML("<b>Each arm</b>"), b["summary"],
+                W.HBox([b["sample_size"], b["joint_table"]], layout=wrap),
+                W.HBox([trial, self.decision_view.widget], layout=wrap)]
+
+    def _arrange(self) -> None:
+        """Show the controls and views of one arm or two (after building, and when the number of arms changes)."""
+        two = self.arms.two
+        names = self.arms.names()
+        self.truth.set_title(f"Arm {names[0]}: true DLT probability per dose" if two else TRUTH_TITLE)
+        self.truth_b.set_title(f"Arm {names[1]}: true DLT probability per dose")
+        self.truth_b.widget.layout.display = "" if two else "none"
+        if self.views_box is None or self._arranged == two:
+            return
+        first = self._arranged is None
+        self._arranged = two
+        self.views_box.children = self._views(two)
+        if not first:  # plots not on the page took no patches: send their whole state before they show
+            self.refresh()
 
     def refresh(self) -> None:
         """Send every plot's whole current state as widget state (changes made before a Voila page connected,
@@ -148,10 +206,16 @@ class ExplorerApp:
     # ---- inputs → protocols --------------------------------------------------------------
     def protocol_dicts(self) -> tuple[list[dict[str, Any]], list[Problem]]:
         """One protocol object per picked design, and problems found reading the widgets."""
-        base = {"title": self.title.value or None, "doses": self.ladder.doses(), "truth": self.truth.values(),
-                **self.settings.values()}
+        base = {"title": self.title.value or None, "doses": self.ladder.doses(), **self.settings.values()}
         base = {k: v for k, v in base.items() if v is not None}
         out, problems = [], []
+        if self.arms.two:
+            arm_design, problems = self.arms.spec()
+            base["arms"] = [{"name": n, "truth": t.values()}
+                            for n, t in zip(self.arms.names(), (self.truth, self.truth_b))]
+            base["arm_design"] = arm_design
+        else:
+            base["truth"] = self.truth.values()
         for spec, local in self.designs.specs():
             problems += [Problem(f"design:{spec['method']}{p.field[len('design'):]}", p.message) for p in local]
             out.append({**base, "design": spec})
@@ -182,8 +246,15 @@ class ExplorerApp:
                 by_method.setdefault(method, []).append(p.message)
             else:
                 groups.setdefault(group_of(p.field), []).append(readable(p))
+        warned: dict[str, list[str]] = {}
+        for w in warnings:
+            group, text = warning_group(w)
+            warned.setdefault(group, []).append(text)
         self.ladder.message.value = as_html(groups.get("ladder", []))
-        self.truth.message.value = as_html(groups.get("truth", [])) or as_html(list(warnings), "p1x-warn")
+        for group, area in (("truth", self.truth.message), ("truth_b", self.truth_b.message),
+                            ("arms", self.arms.message)):
+            area.value = as_html(groups.get(group, [])) or as_html(warned.get(group, []), "p1x-warn")
+        self.arms.names_message.value = as_html(groups.get("arm_names", []))
         self.settings.target_message.value = as_html(groups.get("target", []))
         self.settings.start_message.value = as_html(groups.get("start_dose", []))
         self.settings.run_message.value = as_html(groups.get("run", []))
@@ -218,7 +289,7 @@ class ExplorerApp:
             self.status.say("⚠ Fix the input marked in red; the plots keep the last valid results.", "p1x-error")
             return
         try:
-            steps = progressive_ocs(protocols)
+            steps = (progressive_two_arm_ocs if protocols[0].two_arm else progressive_ocs)(protocols)
             snap = next(steps)
         except ProtocolError as e:
             self._show_problems(e.problems)
@@ -260,20 +331,42 @@ class ExplorerApp:
         ocs = list(snap.ocs)
         self.snapshot = snap
         design0 = p0.build_design()
-        self.truth_view.show(labels, list(p0.truth), p0.target, design0.acceptable_interval(), ocs[0].true_mtd)
-        self.selection_view.show(labels, names, ocs)
-        self.patients_view.show(labels, names, ocs)
-        self.sample_size_view.show(names, ocs)
-        self.summary_view.show(names, ocs)
+        if p0.two_arm:
+            self._draw_two_arms(labels, names, ocs, design0.acceptable_interval())
+        else:
+            self.truth_view.show(labels, [list(p0.truth)], p0.target, design0.acceptable_interval(),
+                                 [ocs[0].true_mtd])
+            self.selection_view.show(labels, names, ocs)
+            self.patients_view.show(labels, names, ocs)
+            self.sample_size_view.show(names, ocs)
+            self.summary_view.show(names, ocs)
         if first:
             self.new_trial(advance=False)
             self.decision_view.show(design_classes()[names[0]].title, design0)
         if snap.finished:
             self.status.done()
-            self.files.set_links(p0.to_json(), oc_csv(protocols, ocs), file_stem(p0))
+            csv = (two_arm_csv if p0.two_arm else oc_csv)(protocols, ocs)
+            self.files.set_links(p0.to_json(), csv, file_stem(p0))
         how = ("exact (no simulation error)" if snap.total == 0 else
                f"Monte Carlo: {snap.done:,} of {snap.total:,} trials" + ("" if snap.finished else " (refining…)"))
         self.status.say(f"Showing {', '.join(names)}: {how}." + (" " + "; ".join(snap.notes) if snap.notes else ""))
+
+    def _draw_two_arms(self, labels: list[str], names: list[str], ocs: list[Any], band: tuple[float, float]) -> None:
+        """Both truths on one plot, each arm's OCs side by side, and the joint OCs (ocs: TwoArmOCs per design)."""
+        p0 = self.protocols[0]
+        arms = [a.name for a in p0.arms]
+        self.truth_view.show(labels, [list(a.truth) for a in p0.arms], p0.target, band,
+                             [oc.true_mtd for oc in ocs[0].arms], arms)
+        for j, (selection, patients) in enumerate(((self.selection_view, self.patients_view),
+                                                   (self.selection_b, self.patients_b))):
+            selection.show(labels, names, [o.arms[j] for o in ocs], f"Arm {arms[j]}")
+            patients.show(labels, names, [o.arms[j] for o in ocs], f"Arm {arms[j]}")
+        self.sample_size_view.show(names, [o.joint for o in ocs], "Total patients in both arms")
+        self.summary_view.show([f"{arm}, {d}" for arm in arms for d in names],
+                               [o.arms[j] for j in range(2) for o in ocs], "Arm, design")
+        self.joint_view.show(names, [o.joint for o in ocs], arms,
+                             ["exact" if o.arms[0].method == "exact" else f"MC, {o.arms[0].trials:,} trials"
+                              for o in ocs])
 
     # ---- actions -------------------------------------------------------------------------
     def new_trial(self, advance: bool = True) -> None:
@@ -284,6 +377,16 @@ class ExplorerApp:
             self.trial_number += 1
         p = self.protocols[0]
         rng = np.random.default_rng([p.seed, self.trial_number])
+        if p.two_arm:
+            trace = trace_two_arm_trial(*two_arm_inputs(p), rng)
+            arms = [a.name for a in p.arms]
+            outcomes = self.trial_arms_view.show([d.label for d in p.doses], trace, arms)
+            labels = [d.label for d in p.doses]
+            chosen = [labels[s] if s >= 0 else "no dose" for s in trace.selected]
+            self.outcome.value = (f'<span class="p1x-note">Trial {self.trial_number + 1} of {p.design.method}. '
+                                  + "; ".join(f"Arm {html.escape(n)}: <code>{o or '–'}</code> → {html.escape(c)}"
+                                              for n, o, c in zip(arms, outcomes, chosen)) + "</span>")
+            return
         cohorts, selected = simulate_trial(p.build_design(), np.asarray(p.truth), rng)
         outcome = self.trial_view.show([d.label for d in p.doses], cohorts, selected, p.design.method)
         self.outcome.value = (f'<span class="p1x-note">Trial {self.trial_number + 1}, outcomes: '
@@ -296,15 +399,23 @@ class ExplorerApp:
             self.preset_note.value = f'<span class="p1x-note">{preset.note}</span>'
             self.ladder.set_ladder(list(preset.labels), list(preset.values) if preset.values else None, preset.unit)
             self.truth.set_values(list(preset.truth), list(preset.labels))
-            self.truth.set_target(preset.target)
+            self.truth_b.set_values(list(preset.truth_b or preset.truth), list(preset.labels))
+            for t in (self.truth, self.truth_b):
+                t.set_target(preset.target)
             self.settings.target.value = preset.target
             self.designs.load(preset.method, {})
+            self.arms.load(preset.two_arm, list(preset.arm_names), preset.arm_design or {})
 
     def apply_protocol(self, protocol: Protocol) -> None:
         """Show a protocol in the controls (an uploaded file, or the one `serve` was given)."""
+        truths = [protocol.truth, protocol.truth]
         if protocol.two_arm:
-            raise ProtocolError(Problem("arms", "two-arm protocols cannot be opened in the app yet; "
-                                                "use `phase1-explorer simulate` for them."))
+            a, b = protocol.arms
+            if (a.doses, a.design, a.start_dose) != (b.doses, b.design, b.start_dose):
+                raise ProtocolError(Problem("arms", "the app shows two arms on one ladder with one design and start "
+                                                    "level, and these arms differ in them; use `phase1-explorer "
+                                                    "simulate` for this protocol."))
+            truths = [a.truth, b.truth]
         labels = [d.label for d in protocol.doses]
         values = [d.value for d in protocol.doses]
         has_values = all(v is not None for v in values)
@@ -314,10 +425,16 @@ class ExplorerApp:
             self.title.value = protocol.title or ""
             self.ladder.set_ladder(labels, values if has_values else None,  # type: ignore[arg-type]
                                    next((d.unit for d in protocol.doses if d.unit), ""))
-            self.truth.set_values(list(protocol.truth), labels)
-            self.truth.set_target(protocol.target)
+            for t, truth in zip((self.truth, self.truth_b), truths):
+                t.set_values(list(truth), labels)
+                t.set_target(protocol.target)
             self.settings.load(protocol.target, protocol.start_dose, protocol.trials, protocol.seed, protocol.method)
             self.designs.load(protocol.design.method, dict(protocol.design.options))
+            if protocol.two_arm:
+                assert protocol.arm_design is not None
+                self.arms.load(True, [a.name for a in protocol.arms], protocol.arm_design.to_json())
+            else:
+                self.arms.load(False)
 
     def upload(self, content: bytes, name: str) -> None:
         """Restore a session from protocol JSON; a bad file shows the validator's messages and changes nothing."""
@@ -331,20 +448,24 @@ class ExplorerApp:
     # ---- reacting to controls ------------------------------------------------------------
     def _on_ladder(self, kind: str) -> None:
         labels = self.ladder.label_list()
-        values = self.truth.values()
-        if kind == "below":
-            values = [round(values[0] / 2, 3)] + values
-            with self.batch():
-                self.truth.relabel(labels, values)
-                self.settings.start_dose.value = self.settings.start_dose.value + 1
-            return
-        if len(values) != len(labels):
+        for truth in (self.truth, self.truth_b):  # both arms share the ladder
+            values = truth.values()
+            if kind == "below":
+                values = [round(values[0] / 2, 3)] + values
             while len(values) < len(labels):
                 values.append(round(min(1.0, values[-1] + 0.1), 3) if values else 0.1)
-            values = values[: len(labels)]
-        self.truth.relabel(labels, values)
+            truth.relabel(labels, values[: len(labels)])
+        if kind == "below":
+            with self.batch():
+                self.settings.start_dose.value = self.settings.start_dose.value + 1
+            return
         self.recompute()
 
     def _on_settings(self) -> None:
-        self.truth.set_target(self.settings.target.value)
+        for truth in (self.truth, self.truth_b):
+            truth.set_target(self.settings.target.value)
         self.recompute()
+
+    def _on_arms(self) -> None:
+        self.recompute()
+        self._arrange()  # after recomputing, so plots coming onto the page carry the new results

@@ -7,11 +7,26 @@ import re
 
 from ..core.errors import Problem
 
-_INDEX = re.compile(r"^(doses|truth)\[(\d+)\]")
+_INDEX = re.compile(r"^(?:arms\[\d\]\.)?(doses|truth)\[(\d+)\]")
+_ARM = re.compile(r"^arms\[(\d)\]\.?")
 
 
 def group_of(field: str) -> str:
-    """The control group for a problem's field path ("truth[2]" → "truth", "design.x" → "design:<method>")."""
+    """The control group for a problem's field path ("truth[2]" → "truth", "arms[1].truth[0]" → "truth_b")."""
+    arm = _ARM.match(field)
+    if arm:
+        rest = field[arm.end():]
+        if rest.startswith("truth"):
+            return "truth_b" if arm.group(1) == "1" else "truth"
+        if rest.startswith("name"):
+            return "arm_names"
+        if rest.startswith("start_dose"):
+            return "start_dose"
+        if rest.startswith("doses"):
+            return "ladder"
+        return "arms"
+    if field.startswith(("arm_design", "arms")):
+        return "arms"
     if field.startswith("doses"):
         return "ladder"
     if field.startswith("truth"):
@@ -21,6 +36,16 @@ def group_of(field: str) -> str:
     if field in ("trials", "seed", "method"):
         return "run"
     return "general"
+
+
+def warning_group(text: str) -> tuple[str, str]:
+    """Where a protocol warning goes, and its text there ("arms[1].truth is not…" → "truth_b", "The truth is not…")."""
+    arm = re.match(r"^arms\[(\d)\]\.truth", text)
+    if arm:
+        return ("truth_b" if arm.group(1) == "1" else "truth"), "The truth" + text[arm.end():]
+    if text.startswith('"ordered"') or text.startswith("arm_design"):
+        return "arms", text
+    return "truth", text
 
 
 def readable(problem: Problem) -> str:

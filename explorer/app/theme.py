@@ -42,6 +42,11 @@ def requested_theme(default: str = "light") -> str:
     return theme if theme in THEMES else default
 
 
+def requested_preset() -> str | None:
+    """The preset asked for by the page URL (?preset=car4sar-arm-a, a key or name), if any."""
+    return parse_qs(os.environ.get("QUERY_STRING", "")).get("preset", [None])[0]
+
+
 def bokeh_theme(name: str) -> Theme:
     """A Bokeh theme matching the page: larger fonts for projectors, dark colours in dark mode."""
     attrs: dict[str, dict] = {k: dict(v) for k, v in _COMMON.items()}

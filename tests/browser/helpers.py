@@ -18,13 +18,15 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 APP_PATH = "/voila/render/explorer.ipynb"
 
-# Find a ColumnDataSource in any Bokeh document by the names of its columns, and return one column.
+# Find a ColumnDataSource in any Bokeh document by its name ("selection-b") or the names of its columns, and
+# return one column.
 JS_COLUMN = """([cols, col]) => {
   for (const doc of [...Bokeh.documents].reverse())
     for (const m of doc.all_models)
       if (m.type === 'ColumnDataSource') {
         const d = m.data; const keys = d instanceof Map ? [...d.keys()] : Object.keys(d);
-        if (cols.every(c => keys.includes(c))) { const v = d instanceof Map ? d.get(col) : d[col];
+        const hit = typeof cols === 'string' ? m.name === cols : cols.every(c => keys.includes(c));
+        if (hit) { const v = d instanceof Map ? d.get(col) : d[col];
           return v ? Array.from(v, x => Array.isArray(x) ? x.join('|') : x) : null; }
       }
   return null; }"""
@@ -87,18 +89,22 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 
 
-def open_app(page, base_url: str, theme: str = "light", timeout: float = 90_000) -> None:
-    """Load the app and wait until the plots' data is in BokehJS."""
-    page.goto(f"{base_url}{APP_PATH}?theme={theme}", wait_until="commit", timeout=timeout)
+def open_app(page, base_url: str, theme: str = "light", preset: str | None = None, timeout: float = 90_000) -> None:
+    """Load the app (with a preset: ?preset=car4sar-arm-a) and wait until the plots' data is in BokehJS."""
+    query = f"?theme={theme}" + (f"&preset={preset}" if preset else "")
+    page.goto(f"{base_url}{APP_PATH}{query}", wait_until="commit", timeout=timeout)
     page.wait_for_selector(".p1x-app", timeout=timeout)
-    page.wait_for_function("(a) => window.Bokeh && (" + JS_COLUMN + ")(a) !== null",
-                           arg=[["x", "value", "lower"], "value"], timeout=timeout)
+    page.wait_for_function("(a) => window.Bokeh && (" + JS_COLUMN + ")(a) !== null", arg=list(SELECTION),
+                           timeout=timeout)
 
 
-def column(page, cols: list[str], col: str) -> list | None:
-    """A column of the first Bokeh ColumnDataSource having all of `cols`."""
+def column(page, cols: str | list[str], col: str) -> list | None:
+    """A column of the Bokeh ColumnDataSource named `cols` (or the first having all of the columns `cols`)."""
     return page.evaluate(JS_COLUMN, [cols, col])
 
 
-SELECTION = (["x", "value", "lower"], "value")
-TRUTH = (["x", "y", "label"], "y")
+ONE_ARM = "car4sar-arm-a"  # the single-arm preset; the app opens on the two-arm one
+SELECTION = ("selection", "value")  # Arm A's with two arms
+SELECTION_B = ("selection-b", "value")
+TRUTH = ("truth", "y")
+TRUTH_B = ("truth-b", "y")

@@ -6,10 +6,10 @@ import sys
 
 import pytest
 
-from .helpers import JS_COLUMN, ROOT, SELECTION, column, free_port, launch_server, stop
+from .helpers import JS_COLUMN, ROOT, SELECTION, SELECTION_B, column, free_port, launch_server, stop
 
 pytestmark = pytest.mark.browser
-DESIGN = ["x", "value", "lower"]
+DESIGN = "selection"
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +33,7 @@ def _wait_for_plot(page, url: str) -> None:
 def test_binder_urlpath_opens_the_explorer(page, jupyter_server):
     _wait_for_plot(page, jupyter_server + "/voila/render/notebooks/explorer.ipynb")
     assert len(column(page, *SELECTION)) == 5
+    assert len(column(page, *SELECTION_B)) == 5  # the page opens on the two-arm CAR4SAR-like preset
 
 
 def test_teaching_notebook_in_voila_shows_its_final_state(page, jupyter_server, tmp_path):

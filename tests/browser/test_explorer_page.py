@@ -1,4 +1,5 @@
-"""End-to-end: the explorer served by Voila, driven in headless Chromium (Playwright)."""
+"""End-to-end: the explorer served by Voila, driven in headless Chromium (Playwright): one arm (two arms:
+test_two_arm_page.py)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,15 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import SELECTION, TRUTH, column, open_app
+from .helpers import ONE_ARM, SELECTION, TRUTH, column, open_app
 
 pytestmark = pytest.mark.browser
 
-DESIGN = (["x", "value", "lower"], "design")
+DESIGN = ("selection", "design")
 
 
 def test_truth_change_updates_selection_plot(page, voila_url, tmp_path):
-    open_app(page, voila_url)
+    open_app(page, voila_url, preset=ONE_ARM)
     page.screenshot(path=str(tmp_path / "before.png"))
     before = column(page, *SELECTION)
     assert len(before) == 5 and abs(sum(before) - 1) < 1e-9
@@ -30,7 +31,7 @@ def test_truth_change_updates_selection_plot(page, voila_url, tmp_path):
 
 
 def test_bad_truth_shows_message_and_keeps_plot(page, voila_url, tmp_path):
-    open_app(page, voila_url)
+    open_app(page, voila_url, preset=ONE_ARM)
     before = column(page, *SELECTION)
     box = page.locator(".p1x-truth-2 input")
     box.fill("1.3")
@@ -42,7 +43,7 @@ def test_bad_truth_shows_message_and_keeps_plot(page, voila_url, tmp_path):
 
 
 def test_bad_upload_shows_validator_message(page, voila_url, tmp_path):
-    open_app(page, voila_url)
+    open_app(page, voila_url, preset=ONE_ARM)
     bad = json.dumps({"target": 0.25, "truth": [0.1, 1.4], "design": {"method": "3+3"}})
     with page.expect_file_chooser() as chooser:
         page.locator(".p1x-upload").click()
@@ -53,7 +54,7 @@ def test_bad_upload_shows_validator_message(page, voila_url, tmp_path):
 
 
 def test_switch_design(page, voila_url, tmp_path):
-    open_app(page, voila_url)
+    open_app(page, voila_url, preset=ONE_ARM)
     assert set(column(page, *DESIGN)) == {"3+3"}
     page.locator(".p1x-design-crm input").check()
     page.wait_for_function("(a) => new Set((" + _js() + ")(a)).size === 2", arg=list(DESIGN), timeout=30_000)
@@ -64,7 +65,7 @@ def test_switch_design(page, voila_url, tmp_path):
 
 
 def test_click_on_truth_plot_moves_nearest_dose(page, voila_url, tmp_path):
-    open_app(page, voila_url)
+    open_app(page, voila_url, preset=ONE_ARM)
     before = column(page, *TRUTH)
     canvas = page.locator("canvas").first
     box = canvas.bounding_box()
@@ -78,7 +79,7 @@ def test_click_on_truth_plot_moves_nearest_dose(page, voila_url, tmp_path):
 
 
 def test_dark_theme_renders(page, voila_url, tmp_path):
-    open_app(page, voila_url, theme="dark")
+    open_app(page, voila_url, theme="dark", preset=ONE_ARM)
     assert len(column(page, *SELECTION)) == 5
     bg = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
     assert bg != "rgb(255, 255, 255)"
@@ -92,7 +93,7 @@ def _js() -> str:
 
 
 def test_monte_carlo_refines_in_the_background(page, voila_url, tmp_path):
-    open_app(page, voila_url)
+    open_app(page, voila_url, preset=ONE_ARM)
     page.locator(".p1x-trials input").fill("60000")
     page.locator(".p1x-trials input").press("Enter")
     page.select_option(".p1x-method select", label="Monte Carlo")
@@ -105,7 +106,7 @@ def test_monte_carlo_refines_in_the_background(page, voila_url, tmp_path):
     page.wait_for_function("(a) => (" + _js() + ")(a)[0] === 0.02", arg=list(TRUTH), polling="raf",
                            timeout=20_000)
     expect(page.locator(".p1x-status")).to_contain_text("60,000 of 60,000 trials", timeout=120_000)
-    lower = column(page, ["x", "value", "lower"], "lower")
+    lower = column(page, "selection", "lower")
     value = column(page, *SELECTION)
     assert any(lo < v for lo, v in zip(lower, value))  # Monte Carlo whiskers
 
@@ -122,7 +123,7 @@ JS_TRUTH_POINT = """([x, y]) => {
 
 
 def test_drag_point_on_truth_plot(page, voila_url, tmp_path):
-    open_app(page, voila_url)
+    open_app(page, voila_url, preset=ONE_ARM)
     x0, y0 = page.evaluate(JS_TRUTH_POINT, [4, 0.45])
     _, y1 = page.evaluate(JS_TRUTH_POINT, [4, 0.2])
     page.mouse.move(x0, y0)
@@ -133,6 +134,6 @@ def test_drag_point_on_truth_plot(page, voila_url, tmp_path):
     page.wait_for_function("(a) => Math.abs((" + _js() + ")(a)[3] - 0.2) < 0.02", arg=list(TRUTH), timeout=20_000)
     after = column(page, *TRUTH)
     assert after[:3] == [0.05, 0.12, 0.25]
-    assert column(page, ["x", "y", "label"], "x") == [1, 2, 3, 4]  # snapped back to its dose
+    assert column(page, "truth", "x") == [1, 2, 3, 4]  # snapped back to its dose
     expect(page.locator(".p1x-truth-3 input")).to_have_value(str(after[3]))
     page.screenshot(path=str(tmp_path / "dragged.png"))

@@ -16,8 +16,9 @@ from .common import heading, message_area, show_messages
 class OptionField:
     """One option's widget, and its value as a protocol file would hold it (None: use the default)."""
 
-    def __init__(self, option: Option) -> None:
+    def __init__(self, option: Option, where: str = "design") -> None:
         self.option = option
+        self.where = where  # the protocol object holding the option, for problems' field paths
         self.free = option.default is None or option.default_from_target is not None or option.kind == "floats"
         desc = option.name
         kw: dict[str, Any] = {"description": desc, "tooltip": option.help,
@@ -54,7 +55,7 @@ class OptionField:
                 return text.lower() in ("true", "yes", "1"), None
             return text, None
         except ValueError:
-            return None, Problem(f"design.{o.name}", f'"{text}" cannot be read; give {o.bounds_text()}.')
+            return None, Problem(f"{self.where}.{o.name}", f'"{text}" cannot be read; give {o.bounds_text()}.')
 
     def set(self, value: Any) -> None:
         """Show a value from a protocol (None: the default)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import ipywidgets as W
@@ -10,11 +11,15 @@ import numpy as np
 from ..scenarios import curve_from_mtd, random_monotone
 from .common import heading, message_area
 
+TITLE = "True DLT probability per dose"
+
 
 class TruthControls:
     """Widgets for the truth; `values()` gives the protocol's `truth` list (as typed, validated later)."""
 
-    def __init__(self, truth: list[float], labels: list[str], seed: int = 1) -> None:
+    def __init__(self, truth: list[float], labels: list[str], seed: int = 1, title: str = TITLE,
+                 css: str = "p1x-truth") -> None:
+        self.css = css  # class prefix of the boxes and the message area (tests and the browser find them by it)
         self.rows = W.VBox()
         self.boxes: list[W.FloatText] = []
         self.mtd_level = W.BoundedIntText(value=min(3, len(truth)), min=1, max=len(truth), description="MTD at level",
@@ -25,7 +30,7 @@ class TruthControls:
                                  layout=W.Layout(width="auto"))
         self.random = W.Button(description="Random monotone scenario", layout=W.Layout(width="auto"))
         self.message = message_area()
-        self.message.add_class("p1x-truth-message")
+        self.message.add_class(f"{css}-message")
         self._rng = np.random.default_rng(seed)
         self._target = 0.25
         self._listeners: list[Callable[[], None]] = []
@@ -34,8 +39,9 @@ class TruthControls:
         self.generate.on_click(lambda _: self.set_values(curve_from_mtd(len(self.boxes), self.mtd_level.value,
                                                                         self._target, self.steepness.value)))
         self.random.on_click(lambda _: self.set_values(random_monotone(self._rng, len(self.boxes), self._target)))
+        self.heading = heading(title)
         self.widget = W.VBox([
-            heading("True DLT probability per dose"),
+            self.heading,
             W.HTML('<span class="p1x-note">Type a value, or drag a point on the truth plot (or click the plot '
                    'to move the nearest dose there).</span>'),
             self.rows, self.message,
@@ -48,6 +54,10 @@ class TruthControls:
     def on_change(self, callback: Callable[[], None]) -> None:
         """Call callback() after any change of the truth."""
         self._listeners.append(callback)
+
+    def set_title(self, title: str) -> None:
+        """The heading above the boxes (e.g. which arm they belong to)."""
+        self.heading.value = f"<b>{html.escape(title)}</b>"
 
     def set_target(self, target: float) -> None:
         """The target used by the curve generator and random scenarios."""
@@ -83,7 +93,7 @@ class TruthControls:
         self.boxes = [W.FloatText(value=float(v), step=0.01, layout=W.Layout(width="7em")) for v in values]
         for i, b in enumerate(self.boxes):
             b.observe(lambda _: self._changed(), names="value")
-            b.add_class(f"p1x-truth-{i}")
+            b.add_class(f"{self.css}-{i}")
         self.rows.children = [W.HBox([W.Label(f"{i + 1}. {lab}", layout=W.Layout(width="12em")), b])
                               for i, (lab, b) in enumerate(zip(labels, self.boxes))]
         self.mtd_level.max = len(values)

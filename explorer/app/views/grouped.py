@@ -15,3 +15,11 @@ def grouped(labels: list[str], designs: list[str], per_design: list[list[float]]
             design.append(name)
             colour.append(design_colour(j))
     return {"x": x, "value": value, "design": design, "colour": colour}
+
+
+def add_whiskers(data: dict[str, list], errs: list[float]) -> dict[str, list]:
+    """Add standard errors and ±1.96 SE whisker ends (kept within [0, 1]) to grouped probability bars."""
+    data["se"] = errs
+    data["lower"] = [max(v - 1.96 * e, 0.0) for v, e in zip(data["value"], errs)]
+    data["upper"] = [min(v + 1.96 * e, 1.0) for v, e in zip(data["value"], errs)]
+    return data

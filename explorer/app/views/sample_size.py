@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from bokeh.models import ColumnDataSource, HoverTool
 
+from ...core.arms.oc import JointOC
 from ...core.oc import OperatingCharacteristics
 from .style import design_colour, new_figure
+
+TITLE = "Distribution of the number of patients"
 
 
 class SampleSizeView:
     """P(N = n) for each design."""
 
     def __init__(self) -> None:
-        self.lines = ColumnDataSource({"xs": [], "ys": [], "design": [], "colour": []})
+        self.lines = ColumnDataSource({"xs": [], "ys": [], "design": [], "colour": []}, name="sample-size")
         self.points = ColumnDataSource({"n": [], "p": [], "design": [], "colour": []})
-        self.fig = new_figure("Distribution of the number of patients", "patients enrolled (N)", "probability")
+        self.fig = new_figure(TITLE, "patients enrolled (N)", "probability")
         self.fig.multi_line("xs", "ys", source=self.lines, line_color="colour", line_width=2, legend_field="design")
         dots = self.fig.scatter("n", "p", source=self.points, color="colour", size=8)
         self.fig.add_tools(HoverTool(renderers=[dots], tooltips=[("design", "@design"), ("N", "@n"),
@@ -23,8 +26,9 @@ class SampleSizeView:
         self.fig.legend.location = "top_left"
         self.layout = self.fig
 
-    def show(self, designs: list[str], ocs: list[OperatingCharacteristics]) -> None:
-        """Draw each design's sample size distribution."""
+    def show(self, designs: list[str], ocs: list[OperatingCharacteristics] | list[JointOC],
+             title: str = TITLE) -> None:
+        """Draw each design's sample size distribution (a trial's, or both arms' together)."""
         lines: dict[str, list] = {"xs": [], "ys": [], "design": [], "colour": []}
         points: dict[str, list] = {"n": [], "p": [], "design": [], "colour": []}
         for j, (name, oc) in enumerate(zip(designs, ocs)):
@@ -39,4 +43,5 @@ class SampleSizeView:
             points["design"] += [name] * len(ns)
             points["colour"] += [design_colour(j)] * len(ns)
         self.lines.data = lines
+        self.fig.title.text = title
         self.points.data = points

@@ -5,16 +5,16 @@ from __future__ import annotations
 from bokeh.models import ColumnDataSource, FactorRange, HoverTool, Range1d, Whisker
 
 from ...core.oc import OperatingCharacteristics
-from .grouped import grouped
-from .style import NONE_LABEL, new_figure
+from .grouped import add_whiskers, grouped
+from .style import NONE_LABEL, fit_title, new_figure
 
 
 class SelectionView:
     """P(select dose k) and P(no selection) per design."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: str = "selection") -> None:
         self.source = ColumnDataSource({"x": [], "value": [], "design": [], "colour": [], "lower": [],
-                                        "upper": [], "se": []})
+                                        "upper": [], "se": []}, name=name)
         self.fig = new_figure("P(dose selected as MTD)", "dose level (and no selection)",
                               "probability", x_range=FactorRange(factors=[("DL1", "3+3")]), y_range=Range1d(0, 1))
         bars = self.fig.vbar(x="x", top="value", width=0.85, source=self.source, fill_color="colour",
@@ -30,16 +30,17 @@ class SelectionView:
         self.fig.legend.location = "top_left"
         self.layout = self.fig
 
-    def show(self, labels: list[str], designs: list[str], ocs: list[OperatingCharacteristics]) -> None:
-        """Draw the selection probabilities of each design (labels: the ladder)."""
+    def show(self, labels: list[str], designs: list[str], ocs: list[OperatingCharacteristics],
+             heading: str = "") -> None:
+        """Draw the selection probabilities of each design (labels: the ladder; heading: e.g. the arm)."""
         sel = [[*oc.selection, oc.no_selection] for oc in ocs]
         se = [[*oc.stderr.get("selection", [0.0] * len(labels)), oc.stderr.get("no_selection", 0.0)] for oc in ocs]
         data = grouped([*labels, NONE_LABEL], designs, sel)
-        errs = [float(se[j][k]) for k in range(len(labels) + 1) for j in range(len(designs))]
-        data["se"] = errs
-        data["lower"] = [max(v - 1.96 * e, 0.0) for v, e in zip(data["value"], errs)]
-        data["upper"] = [min(v + 1.96 * e, 1.0) for v, e in zip(data["value"], errs)]
+        add_whiskers(data, [float(se[j][k]) for k in range(len(labels) + 1) for j in range(len(designs))])
         self.fig.x_range.factors = data["x"]
         self.source.data = data
         mc = any(oc.method == "monte-carlo" for oc in ocs)
-        self.fig.title.text = "P(dose selected as MTD)" + (", bars ± 1.96 SE" if mc else ", exact")
+        if heading:
+            fit_title(self.fig, f"{heading}: P(selected as MTD)" + (" ± 1.96 SE" if mc else ", exact"))
+        else:
+            fit_title(self.fig, "P(dose selected as MTD)" + (", bars ± 1.96 SE" if mc else ", exact"))

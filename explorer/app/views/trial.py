@@ -6,7 +6,7 @@ from bokeh.models import ColumnDataSource, HoverTool, Range1d
 
 from ...core.engine.montecarlo import Cohort
 from ...core.outcomes import CohortOutcome, format_outcomes
-from .style import new_figure
+from .style import new_figure, set_ticks
 
 
 class TrialView:
@@ -42,7 +42,7 @@ class TrialView:
         self.path.data = {"patient": data["patient"], "level": data["level"]}
         k = len(labels)
         self.fig.y_range.start, self.fig.y_range.end = 0.5, k + 0.5
-        self.fig.yaxis.ticker = list(range(1, k + 1))
+        set_ticks(self.fig.yaxis, list(range(1, k + 1)))
         self.fig.yaxis.major_label_overrides = {j + 1: lab for j, lab in enumerate(labels)}
         self.fig.x_range.start, self.fig.x_range.end = 0, max(i, 1) + 1
         outcome = format_outcomes([CohortOutcome(c.dose + 1, c.dlts) for c in cohorts])

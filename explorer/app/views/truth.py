@@ -1,23 +1,29 @@
-"""The truth curve: a point per dose (draggable), the target line, the acceptable band and the true MTD."""
+"""The truth curves: a point per dose and arm (draggable), the target line, the acceptable band, the true MTDs."""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
+from functools import partial
 
 from bokeh.events import Tap
-from bokeh.models import ColumnDataSource, HoverTool, Label, PointDrawTool, Range1d, Span
+from bokeh.models import ColumnDataSource, HoverTool, Label, Legend, LegendItem, PointDrawTool, Range1d, Span
 
-from .style import new_figure
+from .style import arm_colour, new_figure, set_ticks
+
+TITLE = "True DLT probability (drag points to edit)"
+ECHOES = 16  # states per arm recognised when the page sends them back
+SHIFT = 0.06  # with two arms, Arm A's points sit a little left of the dose and Arm B's right, so both can be grabbed
 
 
 class TruthView:
-    """The truth plot; `on_drag(callback(level, value))` reports edits made in the browser."""
+    """The truth plot, one curve per arm; `on_drag(callback(arm, level, value))` reports edits made in the browser."""
 
     def __init__(self) -> None:
-        self.points = ColumnDataSource({"x": [], "y": [], "label": []})
-        self.mtd = ColumnDataSource({"x": [], "y": []})
-        self.fig = new_figure("True DLT probability (drag points to edit)", "dose level", "P(DLT)",
-                              y_range=Range1d(0, 1), x_range=Range1d(0.5, 4.5))
+        self.points = ColumnDataSource({"x": [], "y": [], "label": []}, name="truth")
+        self.points_b = ColumnDataSource({"x": [], "y": [], "label": []}, name="truth-b")
+        self.mtd = ColumnDataSource({"x": [], "y": []}, name="truth-mtd")
+        self.fig = new_figure(TITLE, "dose level", "P(DLT)", y_range=Range1d(0, 1), x_range=Range1d(0.5, 4.5))
         self.band = ColumnDataSource({"left": [], "right": [], "bottom": [], "top": []})
         self.target_line = Span(location=0.25, dimension="width", line_color="#e45756", line_dash="dashed",
                                 line_width=2)
@@ -25,63 +31,101 @@ class TruthView:
                                   y_offset=4)
         self.fig.add_layout(self.target_line)
         self.fig.add_layout(self.target_label)
-        self.fig.line("x", "y", source=self.points, line_width=2, color="#1f77b4")
-        dots = self.fig.scatter("x", "y", source=self.points, size=14, color="#1f77b4", legend_label="truth")
-        self.fig.quad(left="left", right="right", top="top", bottom="bottom", source=self.band,
-                      fill_color="#2ca02c", fill_alpha=0.22, line_alpha=0, legend_label="acceptable band")
-        self.fig.scatter("x", "y", source=self.mtd, marker="star", size=26, color="#ff7f0e",
-                         legend_label="true MTD")
-        drag = PointDrawTool(renderers=[dots], add=False, drag=True)
-        self.fig.add_tools(drag, HoverTool(renderers=[dots], tooltips=[("dose", "@label"), ("P(DLT)", "@y{0.000}")]))
+        dots = []
+        for j, (source, marker) in enumerate(((self.points, "circle"), (self.points_b, "square"))):
+            self.fig.line("x", "y", source=source, line_width=2, color=arm_colour(j))
+            dots.append(self.fig.scatter("x", "y", source=source, size=14, color=arm_colour(j), marker=marker))
+        band = self.fig.quad(left="left", right="right", top="top", bottom="bottom", source=self.band,
+                             fill_color="#2ca02c", fill_alpha=0.22, line_alpha=0)
+        star = self.fig.scatter("x", "y", source=self.mtd, marker="star", size=26, color="#ff7f0e")
+        self.items = [LegendItem(label="truth", renderers=[dots[0]]),
+                      LegendItem(label="Arm B", renderers=[dots[1]], visible=False),
+                      LegendItem(label="acceptable band", renderers=[band]),
+                      LegendItem(label="true MTD", renderers=[star])]
+        self.fig.add_layout(Legend(items=self.items, location="top_left"))
+        drag = PointDrawTool(renderers=dots, add=False, drag=True)
+        self.fig.add_tools(drag, HoverTool(renderers=dots, tooltips=[("dose", "@label"), ("P(DLT)", "@y{0.000}")]))
         self.fig.toolbar.active_tap = drag
-        self.fig.legend.location = "top_left"
         self.layout = self.fig
-        self._callbacks: list[Callable[[int, float], None]] = []
+        self._callbacks: list[Callable[[int, int, float], None]] = []
         self._quiet = False
-        self.points.on_change("data", self._on_data)
+        self._sources = (self.points, self.points_b)
+        self._shown: list[dict] = [{"x": [], "y": [], "label": []}, {"x": [], "y": [], "label": []}]
+        self._recent: list[deque] = [deque(maxlen=ECHOES), deque(maxlen=ECHOES)]  # y lists recently sent
+        self.points.on_change("data", partial(self._on_data, 0))
+        self.points_b.on_change("data", partial(self._on_data, 1))
         self.fig.on_event(Tap, self._on_tap)
 
-    def show(self, labels: list[str], truth: list[float], target: float, band: tuple[float, float],
-             mtd: int | None) -> None:
-        """Draw a truth (0-based mtd, None if no dose is acceptable)."""
-        xs = list(range(1, len(truth) + 1))
-        self._quiet = True
-        try:
-            self.points.data = {"x": xs, "y": list(truth), "label": list(labels)}
-        finally:
-            self._quiet = False
-        self.mtd.data = {"x": [mtd + 1], "y": [truth[mtd]]} if mtd is not None else {"x": [], "y": []}
-        self.band.data = {"left": [0.5], "right": [len(truth) + 0.5], "bottom": [band[0]], "top": [band[1]]}
+    def show(self, labels: list[str], truths: list[list[float]], target: float, band: tuple[float, float],
+             mtds: list[int | None], names: list[str] | None = None) -> None:
+        """Draw one truth, or two (Arm A, Arm B) with their names; mtds 0-based, None if no dose is acceptable."""
+        two = len(truths) == 2
+        xs = list(range(1, len(labels) + 1))
+        shifts = (-SHIFT, SHIFT) if two else (0.0,)  # where each arm's points sit beside their dose
+        for arm in range(2):
+            data = ({"x": [x + shifts[arm] for x in xs], "y": list(truths[arm]), "label": list(labels)}
+                    if arm < len(truths) else {"x": [], "y": [], "label": []})
+            if data != self._shown[arm]:  # unchanged points are not sent (each send comes back as an echo)
+                self._set(arm, data)
+        stars = [(k + 1 + dx, t[k]) for t, k, dx in zip(truths, mtds, shifts) if k is not None]
+        self.mtd.data = {"x": [s[0] for s in stars], "y": [s[1] for s in stars]}
+        self.band.data = {"left": [0.5], "right": [len(labels) + 0.5], "bottom": [band[0]], "top": [band[1]]}
         self.target_line.location = target
         self.target_label.y = target
         self.target_label.text = f"target {target:g}"
-        self.fig.x_range.start, self.fig.x_range.end = 0.5, len(truth) + 0.5
-        self.fig.xaxis.ticker = xs
+        self.fig.x_range.start, self.fig.x_range.end = 0.5, len(labels) + 0.5
+        set_ticks(self.fig.xaxis, xs)
         self.fig.xaxis.major_label_overrides = {x: lab for x, lab in zip(xs, labels)}
-        self.fig.title.text = ("True DLT probability (drag points to edit)" if mtd is not None
-                               else "True DLT probability: no acceptable dose")
+        self.items[0].label = {"value": f"Arm {names[0]}" if two and names else "truth"}
+        self.items[1].label = {"value": f"Arm {names[1]}" if two and names else "Arm B"}
+        self.items[1].visible = two
+        none = [f"Arm {n}" for n, k in zip(names or [], mtds) if k is None] if two else []
+        if not two and mtds[0] is None:
+            self.fig.title.text = "True DLT probability: no acceptable dose"
+        else:
+            self.fig.title.text = f"True DLT probability: no acceptable dose in {', '.join(none)}" if none else TITLE
 
-    def on_drag(self, callback: Callable[[int, float], None]) -> None:
-        """Call callback(level 0-based, new value) when a point is dragged or the plot is clicked."""
+    def on_drag(self, callback: Callable[[int, int, float], None]) -> None:
+        """Call callback(arm 0/1, level 0-based, new value) when a point is dragged or the plot is clicked."""
         self._callbacks.append(callback)
 
-    def _on_data(self, _attr: str, old: dict, new: dict) -> None:
+    def _set(self, arm: int, data: dict) -> None:
+        """Send one arm's points to the page (no drag callback), remembering what was sent."""
+        self._quiet = True
+        try:
+            self._sources[arm].data = data
+        finally:
+            self._quiet = False
+        self._shown[arm] = data
+        self._recent[arm].append(list(data["y"]))
+
+    def _on_data(self, arm: int, _attr: str, _old: dict, new: dict) -> None:
         if self._quiet:
             return
-        ys_old, ys_new = list(old.get("y", [])), list(new.get("y", []))
-        for i, (a, b) in enumerate(zip(ys_old, ys_new)):
-            if a != b or list(old["x"])[i] != list(new["x"])[i]:
-                self._emit(i, b)
+        shown = self._shown[arm]
+        ys = list(new.get("y", []))
+        # The page sends back every patch it applies. An echo of an older state (edits made in between) must not
+        # undo the newer ones: that made two in-flight echoes undo each other forever.
+        if ys in self._recent[arm] and ys != shown["y"]:
+            self._set(arm, shown)
+            return
+        for i, (a, b) in enumerate(zip(shown["y"], ys)):
+            if a != b:
+                self._emit(arm, i, b)
                 return
+        if list(new.get("x", [])) != list(shown["x"]):  # moved sideways only: back beside its dose
+            self._set(arm, shown)
 
     def _on_tap(self, event: Tap) -> None:
         if event.x is None or event.y is None:
             return
         n = len(self.points.data["x"])
         level = min(max(int(round(event.x)) - 1, 0), n - 1)
-        self._emit(level, event.y)
+        curves = [s.data["y"] for s in (self.points, self.points_b) if len(s.data["y"]) == n]
+        arm = min(range(len(curves)), key=lambda j: abs(curves[j][level] - event.y))  # the nearer curve
+        self._emit(arm, level, event.y)
 
-    def _emit(self, level: int, value: float) -> None:
+    def _emit(self, arm: int, level: int, value: float) -> None:
         value = min(max(float(value), 0.0), 1.0)
         for cb in self._callbacks:
-            cb(level, value)
+            cb(arm, level, value)

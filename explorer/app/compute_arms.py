@@ -1,0 +1,104 @@
+"""Progressive two-arm OCs for one or several designs: exact where feasible, else Monte Carlo chunk by chunk.
+
+Pure computation (no widgets), on compute.py's snapshot and chunk sizes. Every Monte Carlo design runs on the
+same simulated patients (tolerance, Arm B eligibility and assignment coin of each patient enrolled), drawn chunk
+by chunk from the protocol's seed in the layout `simulate_two_arms` uses, so the final figures of a single design
+equal `phase1-explorer simulate`'s.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..core.arms.engine import TwoArmResults, patient_draws, simulate_two_arms
+from ..core.arms.oc import JointOC, exact_two_arms, summarise_two_arms
+from ..core.arms.process import TwoArmProcess
+from ..core.engine import ExactTooLarge
+from ..core.errors import Problem, ProtocolError
+from ..core.oc import OperatingCharacteristics
+from ..core.protocol import Protocol
+from .compute import CHUNK, DRAW_EVERY, FIRST_CHUNK, Snapshot
+
+
+@dataclass(frozen=True)
+class TwoArmOCs:
+    """One design's per-arm OCs (Arm A, Arm B) and joint OCs."""
+
+    arms: tuple[OperatingCharacteristics, OperatingCharacteristics]
+    joint: JointOC
+
+
+@dataclass(frozen=True)
+class ArmsSnapshot(Snapshot):
+    """A Snapshot whose OCs are two-arm OCs, one per design."""
+
+    ocs: tuple[TwoArmOCs, ...] | None  # type: ignore[assignment]
+
+
+def two_arm_inputs(p: Protocol) -> tuple[TwoArmProcess, tuple[np.ndarray, np.ndarray]]:
+    """The process (both arms' designs and the arm design) and both truths of a two-arm protocol."""
+    assert p.arm_design is not None
+    designs = (p.arms[0].build_design(p.target), p.arms[1].build_design(p.target))
+    return TwoArmProcess(designs, p.arm_design), (np.asarray(p.arms[0].truth), np.asarray(p.arms[1].truth))
+
+
+def _merge(parts: list[TwoArmResults]) -> TwoArmResults:
+    if len(parts) == 1:
+        return parts[0]
+    total = sum(p.trials or 0 for p in parts)
+    return TwoArmResults(np.full(total, 1.0 / total), np.concatenate([p.Z for p in parts]), exact=False,
+                         trials=total)
+
+
+def _ocs(process: TwoArmProcess, res: TwoArmResults, truths: tuple[np.ndarray, np.ndarray],
+         target: float) -> TwoArmOCs:
+    arms, joint = summarise_two_arms(process, res, truths, target)
+    return TwoArmOCs((arms[0], arms[1]), joint)
+
+
+def progressive_two_arm_ocs(protocols: list[Protocol], first: int = FIRST_CHUNK, chunk: int = CHUNK,
+                            every: float = DRAW_EVERY) -> Iterator[ArmsSnapshot]:
+    """Yield a snapshot after every chunk of trials: the quick answer first, the last one final."""
+    base = protocols[0]
+    inputs = [two_arm_inputs(p) for p in protocols]
+    exact: dict[int, TwoArmOCs] = {}
+    notes: list[str] = []
+    for i, (p, (process, truths)) in enumerate(zip(protocols, inputs)):
+        if p.method in ("auto", "exact"):
+            try:
+                arms, joint = exact_two_arms(process, truths, p.target)
+                exact[i] = TwoArmOCs((arms[0], arms[1]), joint)
+            except ExactTooLarge as e:
+                if p.method == "exact":
+                    raise ProtocolError(Problem("method", f"{p.design.method}: exact results are not available "
+                                                          f"({e}); choose Monte Carlo or auto.")) from None
+                notes.append(f"{p.design.method}: Monte Carlo ({e})")
+    mc = [i for i in range(len(protocols)) if i not in exact]
+    if not mc:
+        yield ArmsSnapshot(tuple(exact[i] for i in range(len(protocols))), 0, 0, tuple(notes))
+        return
+    total = base.trials
+    rng = np.random.default_rng(base.seed)
+    width = max(inputs[i][0].max_total for i in mc)
+    parts: dict[int, list[TwoArmResults]] = {i: [] for i in mc}
+    done, size, last = 0, min(first, total), -float("inf")
+    while done < total:
+        draws = patient_draws(rng, size, width)
+        for i in mc:
+            process, truths = inputs[i]
+            parts[i].append(simulate_two_arms(process, truths, size, rng, draws=draws))
+        done += size
+        if done < total and time.perf_counter() - last < every:
+            yield ArmsSnapshot(None, done, total, tuple(notes))
+        else:
+            for i in mc:  # merge once, so later merges do not redo the work
+                parts[i] = [_merge(parts[i])]
+            ocs = [exact[i] if i in exact else _ocs(inputs[i][0], parts[i][0], inputs[i][1], protocols[i].target)
+                   for i in range(len(protocols))]
+            last = time.perf_counter()
+            yield ArmsSnapshot(tuple(ocs), done, total, tuple(notes))
+        size = min(chunk, total - done)

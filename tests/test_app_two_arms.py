@@ -1,0 +1,329 @@
+"""In-process app tests of two arms (CAR4SAR's Arm A systemic, Arm B systemic + local): controls → OCs → views."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from test_app_files import links
+
+from explorer.app import ExplorerApp
+from explorer.app.compute_arms import progressive_two_arm_ocs, two_arm_inputs
+from explorer.app.scenarios import PRESETS, find_preset
+from explorer.app.views.trial_arms import arm_outcomes
+from explorer.core.arms.engine import simulate_two_arms
+from explorer.core.arms.spec import ARM_DESIGN_OPTIONS
+from explorer.core.arms.trace import trace_two_arm_trial
+from explorer.core.protocol import load_protocol, loads_protocol, protocol_from_dict
+from explorer.core.runner import run_protocol
+from explorer.reports import result_as_csv
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "car4sar-two-arm.json"
+
+
+def values(view) -> list[float]:
+    return list(view.source.data["value"])
+
+
+def expected(result, arm: int) -> list[float]:
+    oc = result.arms[arm]
+    return [*oc.selection, oc.no_selection]
+
+
+@pytest.fixture
+def app():
+    return ExplorerApp()
+
+
+def test_the_app_opens_on_the_car4sar_two_arm_preset_as_the_example_file(app):
+    example = load_protocol(EXAMPLE)
+    preset = find_preset("car4sar-two-arm")
+    assert preset is PRESETS[app.preset.value] and preset.two_arm
+    assert preset.labels == tuple(d.label for d in example.doses)
+    assert preset.values == tuple(d.value for d in example.doses)
+    assert (preset.truth, preset.truth_b) == tuple(a.truth for a in example.arms)
+    assert preset.arm_names == tuple(a.name for a in example.arms)
+    assert preset.arm_design == example.arm_design.to_json()
+    assert "Illustrative values only" in app.preset_note.value
+    assert "cells/kg ladder chosen by us" in app.preset_note.value
+    res = run_protocol(example)
+    assert res.method == "exact"
+    np.testing.assert_allclose(values(app.selection_view), expected(res, 0), atol=1e-12)
+    np.testing.assert_allclose(values(app.selection_b), expected(res, 1), atol=1e-12)
+    j = res.joint
+    np.testing.assert_allclose(app.joint_view.source.data["value"], [j.both_correct, j.b_never_opens, j.cap_reached],
+                               atol=1e-12)
+    table = dict(zip(app.joint_view.table_source.data["metric"], app.joint_view.table_source.data["d0"]))
+    assert table["P(correct MTD in both arms)"] == f"{j.both_correct:.3f}"  # exact: no SE
+    assert table["Mean patients in Arm B (systemic + local)"] == f"{j.patients_per_arm[1]:.1f}"
+    assert table["Mean total patients (SD)"] == f"{j.sample_size:.1f} (SD {j.sample_size_sd:.1f})"
+    assert table["Computed"] == "exact"
+    assert app.summary_view.source.data["design"] == ["A (systemic), 3+3", "B (systemic + local), 3+3"]
+    assert app.truth_view.points.data["y"] == [0.05, 0.12, 0.25, 0.45]
+    assert app.truth_view.points_b.data["y"] == [0.08, 0.18, 0.33, 0.55]
+    assert sorted(app.truth_view.mtd.data["y"]) == [0.18, 0.25]  # each arm's true MTD is starred
+    assert [i.label["value"] for i in app.truth_view.items[:2]] == ["Arm A (systemic)", "Arm B (systemic + local)"]
+    assert app.selection_b.fig.title.text == "Arm B (systemic + local): P(selected as MTD), exact"
+    dist = app.sample_size_view.points.data
+    assert dict(zip(dist["n"], dist["p"])) == pytest.approx(res.joint.sample_size_distribution)
+    assert "exact" in app.status.text.value
+
+
+def test_switching_between_one_and_two_arms():
+    app = ExplorerApp(preset="car4sar-arm-a")
+    assert not app.arms.two and app.truth_view.points_b.data["y"] == []
+    assert app.truth_b.widget.layout.display == "none"
+    one = values(app.selection_view)
+    app.arms.count.value = 2
+    assert app.truth_b.widget.layout.display == ""
+    assert app.protocols[0].two_arm
+    assert app.truth_view.points_b.data["y"] == app.truth.values()  # Arm B starts as a copy of Arm A
+    assert len(values(app.selection_b)) == 5 and [c.title for c in app.joint_view.table.columns][1:] == ["3+3"]
+    assert len(app.summary_view.source.data["design"]) == 2
+    assert app.bokeh_widgets["selection_b"] in _shown(app)
+    # Plots that were not on the page missed the patches: they come onto it with their whole current state.
+    state = str(app.bokeh_widgets["selection_b"].render_bundle["docs_json"])
+    assert f"{values(app.selection_b)[1]!r}"[:12] in state
+    app.arms.count.value = 1
+    assert not app.protocols[0].two_arm and app.truth_view.points_b.data["y"] == []
+    assert values(app.selection_view) == one
+    assert app.bokeh_widgets["selection_b"] not in _shown(app)
+
+
+def _shown(app) -> list:
+    out, todo = [], [app.views_box]
+    while todo:
+        w = todo.pop()
+        out.append(w)
+        todo += list(getattr(w, "children", ()))
+    return out
+
+
+def test_independent_arms_arm_b_truth_changes_only_arm_b(app):
+    with app.batch():  # with the overall cap of 18 the arms would still compete for patients
+        app.arms.fields[0].widget.value = "independent"
+        app.arms.fields[1].widget.value = ""
+    a, b, joint = values(app.selection_view), values(app.selection_b), values(app.joint_view)
+    app.truth_b.boxes[1].value = 0.3
+    assert values(app.selection_view) == a
+    assert values(app.selection_b) != b
+    assert values(app.joint_view) != joint
+    assert app.truth_view.points_b.data["y"][1] == 0.3
+    res = run_protocol(app.protocols[0])
+    np.testing.assert_allclose(values(app.selection_b), expected(res, 1), atol=1e-12)
+
+
+def test_staggered_arm_b_truth_change_recomputes_both(app):
+    b = values(app.selection_b)
+    app.truth_b.boxes[0].value = 0.4
+    assert values(app.selection_b) != b
+    res = run_protocol(app.protocols[0])
+    np.testing.assert_allclose(values(app.selection_view), expected(res, 0), atol=1e-12)
+    np.testing.assert_allclose(values(app.selection_b), expected(res, 1), atol=1e-12)
+
+
+def test_ordered_warning_names_the_doses_and_goes_away(app):
+    mode = app.arms.fields[0].widget
+    assert app.arms.message.value == ""
+    mode.value = "ordered"
+    assert app.arms.message.value == ""  # B's truth is above A's at every dose
+    before = values(app.selection_b)
+    app.truth_b.boxes[1].value = 0.10  # below A's 0.12
+    app.truth_b.boxes[2].value = 0.20  # below A's 0.25
+    msg = app.arms.message.value
+    assert "p1x-warn" in msg and "level(s) 2, 3" in msg and "ordered" in msg
+    assert values(app.selection_b) != before  # still computed
+    assert "p1x-error" not in app.status.text.value
+    mode.value = "staggered"
+    assert app.arms.message.value == ""
+    mode.value = "ordered"
+    assert "level(s) 2, 3" in app.arms.message.value
+    app.truth_b.boxes[1].value = 0.12
+    app.truth_b.boxes[2].value = 0.3
+    assert app.arms.message.value == ""
+
+
+def test_bad_arm_b_truth_shows_a_message_and_keeps_the_last_results(app):
+    a, b = values(app.selection_view), values(app.selection_b)
+    truth_b = list(app.truth_view.points_b.data["y"])
+    app.truth_b.boxes[1].value = 1.5
+    assert "Dose level 2" in app.truth_b.message.value and "outside [0, 1]" in app.truth_b.message.value
+    assert app.truth.message.value == "" and app.arms.message.value == ""
+    assert "p1x-error" in app.status.text.value
+    assert values(app.selection_view) == a and values(app.selection_b) == b
+    assert app.truth_view.points_b.data["y"] == truth_b
+    app.truth_b.boxes[1].value = 0.2
+    assert app.truth_b.message.value == "" and values(app.selection_b) != b
+
+
+def test_bad_arm_design_options_show_next_to_them(app):
+    fields = {f.option.name: f.widget for f in app.arms.fields}
+    assert [f.option.name for f in app.arms.fields] == [o.name for o in ARM_DESIGN_OPTIONS]
+    good = values(app.selection_b)
+    fields["eligible_b"].value = 1.5
+    assert "1.5" in app.arms.message.value and "from 0 to 1" in app.arms.message.value
+    fields["eligible_b"].value = 0.5
+    fields["max_total"].value = "many"
+    assert "many" in app.arms.message.value and "cannot be read" in app.arms.message.value
+    assert values(app.selection_b) == good
+    fields["max_total"].value = ""
+    assert app.arms.message.value == "" and app.protocols[0].arm_design.max_total is None
+    app.arms.name_b.value = app.arms.name_a.value
+    assert "name of both arms" in app.arms.names_message.value
+
+
+def test_protocol_download_runs_in_the_cli_with_the_same_numbers_and_upload_restores_it(app):
+    app.truth_b.boxes[3].value = 0.6
+    app.arms.fields[2].widget.value = 0.4  # eligible_b
+    app.settings.seed.value = 7
+    files = links(app)
+    stem = "car4sar-like-two-arms-3-3-staggered-18-patients"
+    p = loads_protocol(files[f"{stem}.json"])
+    assert p.two_arm and p.arms[1].truth == (0.08, 0.18, 0.33, 0.6) and p.arm_design.eligible_b == 0.4
+    res = run_protocol(p)
+    np.testing.assert_allclose(values(app.selection_view), expected(res, 0), atol=0)
+    np.testing.assert_allclose(values(app.selection_b), expected(res, 1), atol=0)
+    assert files[f"{stem}-oc.csv"] == result_as_csv(res)
+    assert files[f"{stem}-oc.csv"].startswith("arm,metric,")
+
+    other = ExplorerApp(preset="car4sar-arm-a")
+    other.upload(files[f"{stem}.json"].encode(), "two.json")
+    assert "Opened two.json" in other.files.message.value
+    assert other.arms.two and other.arms.names() == ["A (systemic)", "B (systemic + local)"]
+    assert other.truth_b.values() == [0.08, 0.18, 0.33, 0.6] and other.settings.seed.value == 7
+    assert {f.option.name: f.widget.value for f in other.arms.fields}["max_total"] == "18"
+    assert values(other.selection_b) == values(app.selection_b)
+    assert other.protocols[0] == app.protocols[0]
+
+
+def test_upload_of_arms_the_app_cannot_show_says_why_and_changes_nothing(app):
+    raw = json.loads(EXAMPLE.read_text())
+    raw["arms"][1]["design"] = {"method": "a+b", "a": 2, "b": 4, "e": 2}
+    before = values(app.selection_b)
+    app.upload(json.dumps(raw).encode(), "mixed.json")
+    assert "mixed.json" in app.files.message.value and "one design" in app.files.message.value
+    assert values(app.selection_b) == before and app.truth_b.values() == [0.08, 0.18, 0.33, 0.55]
+
+
+def test_monte_carlo_two_arms_refines_to_the_cli_numbers_with_whiskers(app):
+    with app.batch():
+        app.settings.trials.value = 3000
+        app.settings.method.value = "monte-carlo"
+    res = run_protocol(app.protocols[0])
+    assert res.method == "monte-carlo"
+    np.testing.assert_allclose(values(app.selection_b), expected(res, 1), atol=0)
+    data = app.selection_b.source.data
+    assert any(u > v for u, v in zip(data["upper"], data["value"]) if 0 < v < 1)
+    joint = app.joint_view.source.data
+    assert joint["upper"][0] > joint["value"][0] > joint["lower"][0]
+    table = dict(zip(app.joint_view.table_source.data["metric"], app.joint_view.table_source.data["d0"]))
+    assert table["Computed"] == "MC, 3,000 trials" and "(SE 0.0" in table["P(correct MTD in both arms)"]
+    assert "3,000 of 3,000" in app.status.text.value
+
+
+def test_progressive_two_arm_chunks_end_at_the_cli_result():
+    p = load_protocol(EXAMPLE).with_changes(trials=2500, method="monte-carlo", seed=3)
+    snaps = list(progressive_two_arm_ocs([p], first=300, chunk=1000, every=0))
+    assert [s.done for s in snaps] == [300, 1300, 2300, 2500] and snaps[-1].finished
+    res = run_protocol(p)
+    for j in range(2):
+        np.testing.assert_array_equal(snaps[-1].ocs[0].arms[j].selection, res.arms[j].selection)
+    assert snaps[-1].ocs[0].joint.both_correct == res.joint.both_correct
+
+
+def test_exact_not_feasible_for_two_arms_says_so_next_to_compute(app):
+    good = values(app.selection_b)
+    with app.batch():
+        app.settings.method.value = "exact"
+        app.designs.load("blrm", {})  # no exact enumeration
+    assert "exact results are not available" in app.settings.run_message.value
+    assert values(app.selection_b) == good
+
+
+def test_two_designs_in_two_arms(app):
+    app.designs.checks["a+b"].value = True
+    assert app.summary_view.source.data["design"] == ["A (systemic), 3+3", "A (systemic), a+b",
+                                                      "B (systemic + local), 3+3", "B (systemic + local), a+b"]
+    assert [c.title for c in app.joint_view.table.columns] == ["Both arms", "3+3", "a+b"]
+    assert app.joint_view.source.data["x"][:2] == [("correct MTD in both", "3+3"), ("correct MTD in both", "a+b")]
+    assert len(values(app.selection_b)) == 2 * 5
+    csv = next(v for k, v in links(app).items() if k.endswith(".csv"))
+    assert csv.startswith("design,arm,metric,") and '"a+b",joint,both_correct' in csv
+
+
+def test_dragging_an_arm_b_point_sets_arm_b_truth(app):
+    data = dict(app.truth_view.points_b.data)
+    data["y"] = [0.08, 0.4, 0.33, 0.55]
+    data["x"] = [1.06, 2.3, 3.06, 4.06]
+    app.truth_view.points_b.data = data
+    assert app.truth_b.values()[1] == 0.4 and app.truth.values()[1] == 0.12
+    assert app.protocols[0].arms[1].truth[1] == 0.4
+    assert app.truth_view.points_b.data["x"][1] == pytest.approx(2.06)  # snapped back beside its dose
+
+
+def test_ladder_changes_reach_both_arms(app):
+    app.ladder.levels.value = 5
+    assert len(app.truth.boxes) == len(app.truth_b.boxes) == 5
+    assert app.truth_b.values()[:4] == [0.08, 0.18, 0.33, 0.55]
+    assert len(values(app.selection_b)) == 6 and app.protocols[0].arms[1].truth[4] == app.truth_b.values()[4]
+
+
+def test_two_arm_trial_view_follows_the_simulated_trial(app):
+    p = app.protocols[0]
+    trace = trace_two_arm_trial(*two_arm_inputs(p), np.random.default_rng([p.seed, 0]))
+    a, b = app.trial_arms_view.sources
+    assert a.data["patient"] + b.data["patient"] != [] and sorted(a.data["patient"] + b.data["patient"]) == list(
+        range(1, len(trace.arm) + 1))
+    assert b.data["patient"] == [i + 1 for i, arm in enumerate(trace.arm) if arm == 1]
+    text = app.outcome.value
+    assert f"<code>{arm_outcomes(trace, 0)}</code>" in text and f"<code>{arm_outcomes(trace, 1) or '–'}</code>" in text
+    app.another_trial.click()
+    assert app.outcome.value != text or app.trial_number == 1
+
+
+def test_trace_is_the_simulated_trial():
+    p = load_protocol(EXAMPLE)
+    process, truths = two_arm_inputs(p)
+    for seed in range(20):
+        trace = trace_two_arm_trial(process, truths, np.random.default_rng(seed))
+        res = simulate_two_arms(process, truths, 1, np.random.default_rng(seed))
+        for j, layout in enumerate(process.arm):
+            n = np.bincount([d for arm, d in zip(trace.arm, trace.dose) if arm == j], minlength=4)
+            x = np.bincount([d for arm, d, t in zip(trace.arm, trace.dose, trace.dlt) if arm == j and t],
+                            minlength=4)
+            np.testing.assert_array_equal(n, res.Z[0, layout.n])
+            np.testing.assert_array_equal(x, res.Z[0, layout.x])
+            assert trace.selected[j] == res.Z[0, layout.sel]
+        assert sum(len(c) - 1 for c in (arm_outcomes(trace, 0) + " " + arm_outcomes(trace, 1)).split()) == len(
+            trace.arm)
+
+
+def test_page_query_picks_the_preset(monkeypatch):
+    monkeypatch.setenv("QUERY_STRING", "")
+    app = ExplorerApp.from_environment()
+    assert app.arms.two and app.matching_page() is app
+    monkeypatch.setenv("QUERY_STRING", "theme=light&preset=car4sar-arm-a")
+    one = app.matching_page()
+    assert one is not app and not one.arms.two and one.matching_page() is one
+
+
+def test_single_arm_protocol_still_opens_in_one_arm(app):
+    text = json.dumps({"target": 0.3, "truth": [0.1, 0.2, 0.3], "design": {"method": "3+3"}})
+    app.upload(text.encode(), "one.json")
+    assert not app.arms.two and not app.protocols[0].two_arm
+    assert protocol_from_dict(json.loads(text)).truth == app.protocols[0].truth
+
+
+def test_an_echo_of_an_older_plot_state_does_not_undo_a_newer_edit(app):
+    """The page sends every patch it applies back to the kernel; a late echo of an older state is not an edit."""
+    older = dict(app.truth_view.points_b.data)
+    app.truth_b.boxes[2].value = 0.2
+    app.truth_view.points_b.data = older  # the echo of the state before the edit arrives late
+    assert app.truth_b.values()[2] == 0.2
+    assert app.truth_view.points_b.data["y"][2] == 0.2  # the plot is put back to the newest state
+    sideways = dict(app.truth_view.points_b.data)
+    sideways["x"] = [1.06, 2.06, 3.5, 4.06]  # a point dragged sideways only: back beside its dose
+    app.truth_view.points_b.data = sideways
+    assert app.truth_view.points_b.data["x"][2] == pytest.approx(3.06) and app.truth_b.values()[2] == 0.2
