@@ -327,3 +327,29 @@ def test_an_echo_of_an_older_plot_state_does_not_undo_a_newer_edit(app):
     sideways["x"] = [1.06, 2.06, 3.5, 4.06]  # a point dragged sideways only: back beside its dose
     app.truth_view.points_b.data = sideways
     assert app.truth_view.points_b.data["x"][2] == pytest.approx(3.06) and app.truth_b.values()[2] == 0.2
+
+
+def _from_page(widget, source, data: dict) -> None:
+    """Deliver a change of `source` to the kernel as the page sends it (jupyter_bokeh's jsevent message)."""
+    widget._sync_model(widget, {"event": "jsevent", "kind": "ModelChanged", "model": {"id": source.id},
+                                "attr": "data", "new": data}, [])
+
+
+def test_only_the_truth_points_take_changes_from_the_page(app):
+    src = app.selection_b.source
+    before = list(src.data["value"])
+    _from_page(app.bokeh_widgets["selection_b"], src, {**src.data, "value": [0.5] * len(before)})
+    assert list(src.data["value"]) == before  # an echo of an older patch does not overwrite the kernel's data
+    pb = app.truth_view.points_b
+    _from_page(app.bokeh_widgets["truth"], pb, {**pb.data, "x": [1.06, 2.2, 3.06, 4.06], "y": [0.08, 0.4, 0.33, 0.55]})
+    assert app.truth_b.values() == [0.08, 0.4, 0.33, 0.55]  # a drag in the page is an edit
+
+
+def test_choosing_the_two_arm_preset_brings_arm_b_plots_with_current_data():
+    app = ExplorerApp(preset="car4sar-arm-a")
+    app.preset.value = find_preset("car4sar-two-arm").name
+    assert app.arms.two and app.truth_b.values() == [0.08, 0.18, 0.33, 0.55]
+    state = str(app.bokeh_widgets["selection_b"].render_bundle["docs_json"])
+    assert f"{values(app.selection_b)[0]!r}"[:12] in state
+    app.preset.value = find_preset("five-doses").name
+    assert not app.arms.two and len(values(app.selection_view)) == 6

@@ -33,11 +33,11 @@ from .progress import Status
 from .scenarios import DEFAULT_PRESET, PRESETS, Preset, find_preset
 from .theme import page_css, requested_preset, requested_theme
 from .views.decision_table import DecisionTableView
+from .views.embed import as_widget
 from .views.joint import JointView
 from .views.patients import PatientsView
 from .views.sample_size import SampleSizeView
 from .views.selection import SelectionView
-from .views.style import as_widget
 from .views.summary import SummaryView
 from .views.trial import TrialView
 from .views.trial_arms import TwoArmTrialView
@@ -142,7 +142,8 @@ class ExplorerApp:
     def _layout(self) -> W.Widget:
         t = self.theme
         self.bokeh_widgets = {
-            "truth": as_widget(self.truth_view.layout, t), "selection": as_widget(self.selection_view.layout, t),
+            "truth": as_widget(self.truth_view.layout, t, (self.truth_view.points, self.truth_view.points_b)),
+            "selection": as_widget(self.selection_view.layout, t),
             "patients": as_widget(self.patients_view.layout, t),
             "sample_size": as_widget(self.sample_size_view.layout, t),
             "summary": as_widget(self.summary_view.layout, t), "trial": as_widget(self.trial_view.layout, t),
@@ -379,9 +380,8 @@ class ExplorerApp:
         rng = np.random.default_rng([p.seed, self.trial_number])
         if p.two_arm:
             trace = trace_two_arm_trial(*two_arm_inputs(p), rng)
-            arms = [a.name for a in p.arms]
-            outcomes = self.trial_arms_view.show([d.label for d in p.doses], trace, arms)
-            labels = [d.label for d in p.doses]
+            arms, labels = [a.name for a in p.arms], [d.label for d in p.doses]
+            outcomes = self.trial_arms_view.show(labels, trace, arms)
             chosen = [labels[s] if s >= 0 else "no dose" for s in trace.selected]
             self.outcome.value = (f'<span class="p1x-note">Trial {self.trial_number + 1} of {p.design.method}. '
                                   + "; ".join(f"Arm {html.escape(n)}: <code>{o or '–'}</code> → {html.escape(c)}"
@@ -405,6 +405,7 @@ class ExplorerApp:
             self.settings.target.value = preset.target
             self.designs.load(preset.method, {})
             self.arms.load(preset.two_arm, list(preset.arm_names), preset.arm_design or {})
+        self._arrange()
 
     def apply_protocol(self, protocol: Protocol) -> None:
         """Show a protocol in the controls (an uploaded file, or the one `serve` was given)."""
@@ -435,6 +436,7 @@ class ExplorerApp:
                 self.arms.load(True, [a.name for a in protocol.arms], protocol.arm_design.to_json())
             else:
                 self.arms.load(False)
+        self._arrange()
 
     def upload(self, content: bytes, name: str) -> None:
         """Restore a session from protocol JSON; a bad file shows the validator's messages and changes nothing."""
@@ -468,4 +470,5 @@ class ExplorerApp:
 
     def _on_arms(self) -> None:
         self.recompute()
-        self._arrange()  # after recomputing, so plots coming onto the page carry the new results
+        if not self._batch:  # a batch (preset, upload) arranges after its recompute
+            self._arrange()  # after recomputing, so plots coming onto the page carry the new results

@@ -1,15 +1,12 @@
-"""Shared look of the views: figure defaults, design colours, embedding a Bokeh layout as a widget."""
+"""Shared look of the views: figure defaults, design and arm colours, titles that fit, fixed ticks."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bokeh.document import Document
-from bokeh.models import FixedTicker, LayoutDOM
+from bokeh.models import FixedTicker
 from bokeh.palettes import Colorblind8
 from bokeh.plotting import figure
-
-from ..theme import bokeh_theme
 
 WIDTH, HEIGHT = 560, 330
 TOOLS = "pan,wheel_zoom,box_zoom,reset,save"
@@ -54,13 +51,3 @@ def new_figure(title: str, x_label: str, y_label: str, **kw: Any) -> figure:
     fig.yaxis.axis_label = y_label
     fig.toolbar.logo = None
     return fig
-
-
-def as_widget(layout: LayoutDOM, theme: str):
-    """The Bokeh layout in its own themed Document, wrapped as an ipywidget (jupyter_bokeh.BokehModel)."""
-    from jupyter_bokeh.widgets import BokehModel
-
-    doc = Document()
-    doc.theme = bokeh_theme(theme)
-    doc.add_root(layout)
-    return BokehModel(layout)
