@@ -20,16 +20,16 @@ from tests.browser.helpers import JS_COLUMN, free_port, launch, launch_server, s
 
 # Type a value into a truth box as a user would (the widget commits on "change"), then count the ms until the
 # selection plot's ColumnDataSource holds new data.
-JS_CHANGE_AND_TIME = """async ([box, value]) => {
+JS_CHANGE_AND_TIME = """async ([box, value, arm]) => {
   const col = (cols, c) => (""" + JS_COLUMN + """)([cols, c]);
-  const read = () => JSON.stringify(col(["x", "value", "lower"], "value"));
-  const input = document.querySelector(`.p1x-truth-${box} input`);
+  const read = () => JSON.stringify(col(arm ? "selection-b" : "selection", "value"));
+  const input = document.querySelector(`.${arm ? "p1x-truthb" : "p1x-truth"}-${box} input`);
   const before = read();
   const t0 = performance.now();
   input.value = String(value);
   input.dispatchEvent(new Event('change', {bubbles: true}));
   // Done when the truth plot shows the new value and the selection plot has new data.
-  while (read() === before || col(["x", "y", "label"], "y")[box] !== value) {
+  while (read() === before || col(arm ? "truth-b" : "truth", "y")[box] !== value) {
     await new Promise(r => requestAnimationFrame(r));
     if (performance.now() - t0 > 30000) return null;
   }
@@ -56,21 +56,23 @@ def first_widget(browser, url: str) -> tuple[float, float]:
     page.wait_for_selector(".widget-text, .widget-dropdown", timeout=120_000)
     t_widget = time.perf_counter() - t0
     page.wait_for_function("(a) => window.Bokeh && (" + JS_COLUMN + ")(a) !== null",
-                           arg=[["x", "value", "lower"], "value"], timeout=120_000)
+                           arg=["selection", "value"], timeout=120_000)
     t_plot = time.perf_counter() - t0
     page.close()
     return t_widget, t_plot
 
 
-def change_latencies(browser, url: str, changes: int, monte_carlo: bool, busy: bool = False) -> list[float]:
+def change_latencies(browser, url: str, changes: int, monte_carlo: bool, busy: bool = False,
+                     two_arms: bool = False) -> list[float]:
     """Milliseconds from a truth edit to new selection data, over `changes` edits.
 
     With `busy`, 200,000 trials are asked for and each edit comes while the last one is still being refined.
+    Single-arm rows use the single-arm preset; `two_arms` edits Arm B on the page's two-arm CAR4SAR-like preset.
     """
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
-    page.goto(url, wait_until="commit", timeout=120_000)
+    page.goto(url + ("" if two_arms else "?preset=car4sar-arm-a"), wait_until="commit", timeout=120_000)
     page.wait_for_function("(a) => window.Bokeh && (" + JS_COLUMN + ")(a) !== null",
-                           arg=[["x", "value", "lower"], "value"], timeout=120_000)
+                           arg=["selection-b" if two_arms else "selection", "value"], timeout=120_000)
     if busy:
         page.locator(".p1x-trials input").fill("200000")
         page.locator(".p1x-trials input").press("Enter")
@@ -79,7 +81,7 @@ def change_latencies(browser, url: str, changes: int, monte_carlo: bool, busy: b
         time.sleep(3)
     out = []
     for i in range(changes + 2):
-        ms = page.evaluate(JS_CHANGE_AND_TIME, [1, round(0.10 + 0.004 * (i % 20) + 0.001 * (i // 20), 3)])
+        ms = page.evaluate(JS_CHANGE_AND_TIME, [1, round(0.10 + 0.004 * (i % 20) + 0.001 * (i // 20), 3), two_arms])
         if ms is None:  # over 30 s: report it rather than lose the other rows
             print(f"change {i} (monte_carlo={monte_carlo}, busy={busy}) never reached the plot", file=sys.stderr)
             ms = float("inf")
@@ -117,11 +119,13 @@ def main() -> None:
                              len(loads)))
                 if preheat:
                     time.sleep(8)
-                    for mc, busy, name in (
-                            (False, False, "truth edit → plot data (3+3, exact)"),
-                            (True, False, "truth edit → plot data (3+3, Monte Carlo 10,000: first answer)"),
-                            (True, True, "truth edit during refinement (Monte Carlo 200,000)")):
-                        lat = change_latencies(browser, url, args.changes, mc, busy)
+                    for mc, busy, two, name in (
+                            (False, False, False, "truth edit → plot data (3+3, exact)"),
+                            (True, False, False, "truth edit → plot data (3+3, Monte Carlo 10,000: first answer)"),
+                            (True, True, False, "truth edit during refinement (Monte Carlo 200,000)"),
+                            (False, False, True, "two arms: Arm B truth edit → Arm B plot data (CAR4SAR-like, exact)"),
+                            (True, False, True, "two arms, Monte Carlo 10,000: first answer")):
+                        lat = change_latencies(browser, url, args.changes, mc, busy, two)
                         rows.append((name, f"p50 {percentile(lat, 50):.0f} ms", f"p95 {percentile(lat, 95):.0f} ms",
                                      f"max {max(lat):.0f} ms", len(lat)))
                         time.sleep(8)
