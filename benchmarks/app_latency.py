@@ -97,26 +97,28 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--changes", type=int, default=40)
     ap.add_argument("--loads", type=int, default=3)
+    ap.add_argument("--only", default="", help="measure only the edit rows whose name contains this text")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
     rows = []
     with sync_playwright() as p:
         browser = launch(p)
-        for preheat in (True, False):
+        for preheat in ((True,) if args.only else (True, False)):
             port = free_port()
             proc = start(port, preheat)
             try:
                 url = f"http://127.0.0.1:{port}/"
                 loads = []
-                for _ in range(args.loads):
+                for _ in range(0 if args.only else args.loads):
                     time.sleep(8 if preheat else 1)  # give the pool time to preheat a fresh kernel
                     loads.append(first_widget(browser, url))
                 w = [a for a, _ in loads]
                 pl = [b for _, b in loads]
-                rows.append((f"first widget, preheat={preheat}", f"{statistics.median(w):.2f} s",
-                             f"max {max(w):.2f} s", f"plots ready median {statistics.median(pl):.2f} s",
-                             len(loads)))
+                if loads:
+                    rows.append((f"first widget, preheat={preheat}", f"{statistics.median(w):.2f} s",
+                                 f"max {max(w):.2f} s", f"plots ready median {statistics.median(pl):.2f} s",
+                                 len(loads)))
                 if preheat:
                     time.sleep(8)
                     for mc, busy, two, name in (
@@ -125,6 +127,8 @@ def main() -> None:
                             (True, True, False, "truth edit during refinement (Monte Carlo 200,000)"),
                             (False, False, True, "two arms: Arm B truth edit → Arm B plot data (CAR4SAR-like, exact)"),
                             (True, False, True, "two arms, Monte Carlo 10,000: first answer")):
+                        if args.only not in name:
+                            continue
                         lat = change_latencies(browser, url, args.changes, mc, busy, two)
                         rows.append((name, f"p50 {percentile(lat, 50):.0f} ms", f"p95 {percentile(lat, 95):.0f} ms",
                                      f"max {max(lat):.0f} ms", len(lat)))
