@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from .arms.engine import enumerate_two_arms, simulate_two_arms
-from .arms.oc import JointOC, independent_two_arms, summarise_two_arms
+from .arms.engine import simulate_two_arms
+from .arms.oc import JointOC, exact_two_arms, summarise_two_arms
 from .arms.process import TwoArmProcess
 from .engine import ExactTooLarge, enumerate_exact, simulate
 from .errors import Problem, ProtocolError
@@ -88,15 +88,9 @@ def run_two_arm_protocol(protocol: Protocol, method: str | None = None, trials: 
     process = TwoArmProcess(designs, protocol.arm_design)  # type: ignore[arg-type]
     truths = (np.asarray(protocol.arms[0].truth), np.asarray(protocol.arms[1].truth))
     note = None
-    ad = protocol.arm_design
     if method in ("exact", "auto"):
         try:
-            if ad.mode == "independent" and ad.max_total is None and ad.eligible_b > 0:
-                per_arm = [enumerate_exact(d, t) for d, t in zip(designs, truths)]
-                return TwoArmResult(protocol, *independent_two_arms(
-                    per_arm, truths, protocol.target, [d.acceptable_interval() for d in designs]))
-            res = enumerate_two_arms(process, truths)
-            return TwoArmResult(protocol, *summarise_two_arms(process, res, truths, protocol.target))
+            return TwoArmResult(protocol, *exact_two_arms(process, truths, protocol.target))
         except ExactTooLarge as e:
             if method == "exact":
                 raise ProtocolError(Problem("method", f"exact results are not available: {e}. "
