@@ -82,3 +82,10 @@ def test_decision_table_shown_for_designs_that_have_one(app):
     body = app.decision_view.body.value
     assert "<table" in body and "Escalate if # of DLT" in body
     assert "BOIN" in app.decision_view.title.value
+
+
+def test_the_simulated_trial_names_the_design_as_users_know_it(app):
+    app.designs.load("crm", {})
+    assert app.trial_view.fig.title.text.startswith("One simulated CRM trial: ")
+    app.designs.load("mtpi2", {})
+    assert app.trial_view.fig.title.text.startswith("One simulated mTPI-2 / Keyboard trial: ")

@@ -35,6 +35,7 @@ from .theme import page_css, requested_preset, requested_theme
 from .views.decision_table import DecisionTableView
 from .views.embed import as_widget
 from .views.joint import JointView
+from .views.next_cohort import NextCohortView
 from .views.patients import PatientsView
 from .views.sample_size import SampleSizeView
 from .views.selection import SelectionView
@@ -80,6 +81,7 @@ class ExplorerApp:
         self.joint_view = JointView(theme)
         self.trial_arms_view = TwoArmTrialView()
         self.decision_view = DecisionTableView()
+        self.next_view = NextCohortView()
         self.another_trial = W.Button(description="Another trial", icon="refresh",
                                       layout=W.Layout(min_width="9.5em", flex="0 0 auto"))
         self.outcome = W.HTML("")
@@ -174,14 +176,18 @@ class ExplorerApp:
             return [W.HBox([b["truth"], b["selection"]], layout=wrap),
                     W.HBox([b["patients"], b["sample_size"]], layout=wrap),
                     W.HTML("<b>Summary</b>"), b["summary"],
-                    W.HBox([trial, self.decision_view.widget], layout=wrap)]
+                    W.HBox([trial, self._rules()], layout=wrap)]
         trial.layout.width = "580px"  # the outcome strings wrap under the plot
         return [W.HBox([b["truth"], b["joint"]], layout=wrap),
                 W.HBox([b["selection"], b["selection_b"]], layout=wrap),
                 W.HBox([b["patients"], b["patients_b"]], layout=wrap),
                 W.HTML("<b>Each arm</b>"), b["summary"],
                 W.HBox([b["sample_size"], b["joint_table"]], layout=wrap),
-                W.HBox([trial, self.decision_view.widget], layout=wrap)]
+                W.HBox([trial, self._rules()], layout=wrap)]
+
+    def _rules(self) -> W.Widget:
+        """The design's decision table (if it has one) above what it does next from a trial so far."""
+        return W.VBox([self.decision_view.widget, self.next_view.widget], layout=W.Layout(max_width="640px"))
 
     def _arrange(self) -> None:
         """Show the controls and views of one arm or two (after building, and when the number of arms changes)."""
@@ -344,6 +350,8 @@ class ExplorerApp:
         if first:
             self.new_trial(advance=False)
             self.decision_view.show(design_classes()[names[0]].title, design0)
+            arm = f"the truth of Arm {p0.arms[0].name}" if p0.two_arm else "the truth"
+            self.next_view.show(design0, np.asarray(p0.arms[0].truth if p0.two_arm else p0.truth), labels, arm)
         if snap.finished:
             self.status.done()
             csv = (two_arm_csv if p0.two_arm else oc_csv)(protocols, ocs)
@@ -383,12 +391,14 @@ class ExplorerApp:
             arms, labels = [a.name for a in p.arms], [d.label for d in p.doses]
             outcomes = self.trial_arms_view.show(labels, trace, arms)
             chosen = [labels[s] if s >= 0 else "no dose" for s in trace.selected]
-            self.outcome.value = (f'<span class="p1x-note">Trial {self.trial_number + 1} of {p.design.method}. '
+            self.outcome.value = (f'<span class="p1x-note">Trial {self.trial_number + 1} of '
+                                  f"{html.escape(design_classes()[p.design.method].short_title())}. "
                                   + "; ".join(f"Arm {html.escape(n)}: <code>{o or '–'}</code> → {html.escape(c)}"
                                               for n, o, c in zip(arms, outcomes, chosen)) + "</span>")
             return
         cohorts, selected = simulate_trial(p.build_design(), np.asarray(p.truth), rng)
-        outcome = self.trial_view.show([d.label for d in p.doses], cohorts, selected, p.design.method)
+        outcome = self.trial_view.show([d.label for d in p.doses], cohorts, selected,
+                                       design_classes()[p.design.method].short_title())
         self.outcome.value = (f'<span class="p1x-note">Trial {self.trial_number + 1}, outcomes: '
                               f"<code>{outcome}</code></span>")
 

@@ -62,6 +62,18 @@ def test_switch_design(page, voila_url, tmp_path):
     page.wait_for_function("(a) => { const d = (" + _js() + ")(a); return d && d.every(x => x === 'crm'); }",
                            arg=list(DESIGN), timeout=30_000)
     page.screenshot(path=str(tmp_path / "crm.png"))
+    # what CRM does next after a trial so far, and a typo pointed at
+    box = page.locator(".p1x-history input")
+    box.fill("1NNN 2TTN")
+    box.press("Enter")
+    expect(page.locator(".p1x-next")).to_contain_text("After 1NNN 2TTN: treat 3 at dose 1", timeout=20_000)
+    expect(page.locator(".p1x-next")).to_contain_text("1TTT")
+    box.fill("1NNN 2TXN")
+    box.press("Enter")
+    expect(page.locator(".p1x-next")).to_contain_text("found 'X' (character 8)", timeout=20_000)
+    expect(page.locator(".p1x-next")).to_contain_text("After 1NNN 2TTN")  # the last good answer stays
+    page.locator(".p1x-next").scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "crm-next.png"))
 
 
 def test_click_on_truth_plot_moves_nearest_dose(page, voila_url, tmp_path):

@@ -8,7 +8,8 @@ from typing import Any
 
 import ipywidgets as W
 
-NO_TABLE = "No decision table for this design."
+NO_TABLE = ("No decision table for this design: its next step depends on more than the patients and DLTs at the "
+            "current dose. See below what it does next from any trial so far.")
 _TABLE_CSS = ("border-collapse:collapse;font-size:14px;font-variant-numeric:tabular-nums;"
               "margin-top:4px")
 _CELL = "padding:3px 8px;border:1px solid rgba(128,128,128,0.45);text-align:right"

@@ -154,6 +154,11 @@ class Design:
     #: Whether exact enumeration over count states is offered for this design.
     exact: ClassVar[bool] = True
 
+    @classmethod
+    def short_title(cls) -> str:
+        """The title without its reference, e.g. "CRM" for "CRM (O'Quigley et al. 1990)"."""
+        return cls.title.split(" (")[0]
+
     def __init__(self, n_doses: int, target: float, start_dose: int = 0, *,
                  ladder_values: Sequence[float] | None = None, **options: Any):
         """`ladder_values`: the numeric dose of each level, where the ladder has them; options declared
