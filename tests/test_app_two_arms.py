@@ -68,6 +68,12 @@ def test_the_app_opens_on_the_car4sar_two_arm_preset_as_the_example_file(app):
     assert app.selection_b.fig.title.text == "Arm B (systemic + local): P(selected as MTD), exact"
     dist = app.sample_size_view.points.data
     assert dict(zip(dist["n"], dist["p"])) == pytest.approx(res.joint.sample_size_distribution)
+    lines = app.sample_size_view.lines.data
+    assert lines["design"] == ["3+3, both arms", "Arm A (systemic)", "Arm B (systemic + local)"]
+    assert lines["dash"] == ["solid", "dashed", "dotted"]
+    for i in (0, 1):  # each arm's own sample size distribution, as the CLI gives it
+        assert dict(zip(lines["xs"][i + 1], lines["ys"][i + 1])) == pytest.approx(
+            res.arms[i].sample_size_distribution, abs=1e-12)
     assert "exact" in app.status.text.value
 
 

@@ -370,7 +370,8 @@ class ExplorerApp:
                                                    (self.selection_b, self.patients_b))):
             selection.show(labels, names, [o.arms[j] for o in ocs], f"Arm {arms[j]}")
             patients.show(labels, names, [o.arms[j] for o in ocs], f"Arm {arms[j]}")
-        self.sample_size_view.show(names, [o.joint for o in ocs], "Total patients in both arms")
+        self.sample_size_view.show(names, [o.joint for o in ocs], "Patients: both arms together and each arm",
+                                   [(a, [o.arms[i] for o in ocs]) for i, a in enumerate(arms)])
         self.summary_view.show([f"{arm}, {d}" for arm in arms for d in names],
                                [o.arms[j] for j in range(2) for o in ocs], "Arm, design")
         self.joint_view.show(names, [o.joint for o in ocs], arms,
