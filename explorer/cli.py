@@ -31,11 +31,18 @@ def _fail(message: str) -> int:
     return EXIT_BAD_INPUT
 
 
-def _write(text: str, out: str | None) -> None:
-    if out:
-        Path(out).write_text(text)
-    else:
-        sys.stdout.write(text)
+def _emit(warnings: list[str], text: str, out: str | None) -> int:
+    """Warnings on standard error, the text to `out` (or standard output); the exit status."""
+    for w in warnings:
+        print(f"phase1-explorer: warning: {w}", file=sys.stderr)
+    try:
+        if out:
+            Path(out).write_text(text)
+        else:
+            sys.stdout.write(text)
+    except OSError as e:
+        return _fail(f"cannot write {out}: {e.strerror}")
+    return 0
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
@@ -46,19 +53,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         result = run_protocol(protocol, method=method, trials=args.trials, seed=args.seed)
     except ProtocolError as e:
         return _fail(f"{args.protocol} cannot be used:\n" + "\n".join(f"  {p}" for p in e.problems))
-    for w in result.to_dict()["warnings"]:
-        print(f"phase1-explorer: warning: {w}", file=sys.stderr)
-    if args.format == "json":
-        text = json.dumps(result.to_dict(), indent=2) + "\n"
-    elif args.format == "csv":
-        text = result_as_csv(result)
-    else:
-        text = result_as_markdown(result)
-    try:
-        _write(text, args.out)
-    except OSError as e:
-        return _fail(f"cannot write {args.out}: {e.strerror}")
-    return 0
+    d = result.to_dict()
+    text = {"json": lambda: json.dumps(d, indent=2) + "\n", "csv": lambda: result_as_csv(result),
+            "md": lambda: result_as_markdown(result)}[args.format]()
+    return _emit(d["warnings"], text, args.out)
 
 
 def design_specs(texts: list[str], protocol: Protocol) -> list[DesignSpec]:
@@ -94,19 +92,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     except ProtocolError as e:
         return _fail(f"{args.protocol} cannot be compared:\n" + "\n".join(f"  {p}" for p in e.problems))
     d = comparison.to_dict()
-    for w in d["warnings"]:
-        print(f"phase1-explorer: warning: {w}", file=sys.stderr)
-    if args.format == "json":
-        text = json.dumps(d, indent=2) + "\n"
-    elif args.format == "csv":
-        text = comparison_as_csv(d)
-    else:
-        text = comparison_as_markdown(d)
-    try:
-        _write(text, args.out)
-    except OSError as e:
-        return _fail(f"cannot write {args.out}: {e.strerror}")
-    return 0
+    text = {"json": lambda: json.dumps(d, indent=2) + "\n", "csv": lambda: comparison_as_csv(d),
+            "md": lambda: comparison_as_markdown(d)}[args.format]()
+    return _emit(d["warnings"], text, args.out)
 
 
 def cmd_designs(args: argparse.Namespace) -> int:

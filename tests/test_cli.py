@@ -213,3 +213,12 @@ def test_compare_refuses_nothing_to_compare_two_arms_and_infeasible_exact(protoc
     assert r.returncode == 2 and "one-arm" in r.stderr and "Traceback" not in r.stderr
     r = cli("compare", str(protocol_file), "--design", '{"method": "crm", "cohort_size": 1, "max_n": 60}', "--exact")
     assert r.returncode == 2 and "--monte-carlo" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("command", ["simulate", "compare"])
+def test_an_unwritable_out_file_is_exit_2_with_a_message(protocol_file, tmp_path, command):
+    extra = ["--design", "boin"] if command == "compare" else []
+    r = cli(command, str(protocol_file), *extra, "--out", str(tmp_path / "missing-folder" / "out.json"))
+    assert r.returncode == 2
+    assert "cannot write" in r.stderr and "missing-folder" in r.stderr and "Traceback" not in r.stderr
+    assert r.stdout == ""
