@@ -7,8 +7,9 @@ chunk by chunk from the protocol's seed; NumPy fills draws in order, so the chun
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -20,6 +21,7 @@ from ..core.protocol import Protocol
 FIRST_CHUNK = 300
 CHUNK = 2000
 DRAW_EVERY = 0.25  # seconds between intermediate summaries while refining: fewer, fuller redraws keep the page snappy
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,23 @@ def _merge(parts: list[TrialResults]) -> TrialResults:
                         exact=False, trials=total, max_n=parts[0].max_n)
 
 
+def exact_where_feasible(protocols: list[Protocol], run: Callable[[int], T]) -> tuple[dict[int, T], list[str]]:
+    """`run(i)` for each protocol whose method allows exact results; where that is too large, a note ("auto") or
+    an error naming the design ("exact")."""
+    exact: dict[int, T] = {}
+    notes: list[str] = []
+    for i, p in enumerate(protocols):
+        if p.method in ("auto", "exact"):
+            try:
+                exact[i] = run(i)
+            except ExactTooLarge as e:
+                if p.method == "exact":
+                    raise ProtocolError(Problem("method", f"{p.design.method}: exact results are not available "
+                                                          f"({e}); choose Monte Carlo or auto.")) from None
+                notes.append(f"{p.design.method}: Monte Carlo ({e})")
+    return exact, notes
+
+
 def progressive_ocs(protocols: list[Protocol], first: int = FIRST_CHUNK, chunk: int = CHUNK,
                     every: float = DRAW_EVERY) -> Iterator[Snapshot]:
     """Yield a snapshot after every chunk of trials: the quick answer first, the last one final.
@@ -57,17 +76,8 @@ def progressive_ocs(protocols: list[Protocol], first: int = FIRST_CHUNK, chunk: 
     truth = np.asarray(base.truth)
     designs = [p.build_design() for p in protocols]
     intervals = [d.acceptable_interval() for d in designs]
-    exact: dict[int, OperatingCharacteristics] = {}
-    notes: list[str] = []
-    for i, (p, d) in enumerate(zip(protocols, designs)):
-        if p.method in ("auto", "exact"):
-            try:
-                exact[i] = summarise(enumerate_exact(d, truth), truth, p.target, intervals[i])
-            except ExactTooLarge as e:
-                if p.method == "exact":
-                    raise ProtocolError(Problem("method", f"{p.design.method}: exact results are not available "
-                                                          f"({e}); choose Monte Carlo or auto.")) from None
-                notes.append(f"{p.design.method}: Monte Carlo ({e})")
+    exact, notes = exact_where_feasible(protocols, lambda i: summarise(
+        enumerate_exact(designs[i], truth), truth, protocols[i].target, intervals[i]))
     mc = [i for i in range(len(protocols)) if i not in exact]
     total = base.trials if mc else 0
     if not mc:

@@ -17,11 +17,9 @@ import numpy as np
 from ..core.arms.engine import TwoArmResults, patient_draws, simulate_two_arms
 from ..core.arms.oc import JointOC, exact_two_arms, summarise_two_arms
 from ..core.arms.process import TwoArmProcess
-from ..core.engine import ExactTooLarge
-from ..core.errors import Problem, ProtocolError
 from ..core.oc import OperatingCharacteristics
 from ..core.protocol import Protocol
-from .compute import CHUNK, DRAW_EVERY, FIRST_CHUNK, Snapshot
+from .compute import CHUNK, DRAW_EVERY, FIRST_CHUNK, Snapshot, exact_where_feasible
 
 
 @dataclass(frozen=True)
@@ -65,18 +63,12 @@ def progressive_two_arm_ocs(protocols: list[Protocol], first: int = FIRST_CHUNK,
     """Yield a snapshot after every chunk of trials: the quick answer first, the last one final."""
     base = protocols[0]
     inputs = [two_arm_inputs(p) for p in protocols]
-    exact: dict[int, TwoArmOCs] = {}
-    notes: list[str] = []
-    for i, (p, (process, truths)) in enumerate(zip(protocols, inputs)):
-        if p.method in ("auto", "exact"):
-            try:
-                arms, joint = exact_two_arms(process, truths, p.target)
-                exact[i] = TwoArmOCs((arms[0], arms[1]), joint)
-            except ExactTooLarge as e:
-                if p.method == "exact":
-                    raise ProtocolError(Problem("method", f"{p.design.method}: exact results are not available "
-                                                          f"({e}); choose Monte Carlo or auto.")) from None
-                notes.append(f"{p.design.method}: Monte Carlo ({e})")
+
+    def run_exact(i: int) -> TwoArmOCs:
+        arms, joint = exact_two_arms(*inputs[i], protocols[i].target)
+        return TwoArmOCs((arms[0], arms[1]), joint)
+
+    exact, notes = exact_where_feasible(protocols, run_exact)
     mc = [i for i in range(len(protocols)) if i not in exact]
     if not mc:
         yield ArmsSnapshot(tuple(exact[i] for i in range(len(protocols))), 0, 0, tuple(notes))
