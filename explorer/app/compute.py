@@ -22,6 +22,8 @@ FIRST_CHUNK = 300
 CHUNK = 2000
 DRAW_EVERY = 0.25  # seconds between intermediate summaries while refining: fewer, fuller redraws keep the page snappy
 T = TypeVar("T")
+R = TypeVar("R")
+S = TypeVar("S", bound="Snapshot")
 
 
 @dataclass(frozen=True)
@@ -79,28 +81,39 @@ def progressive_ocs(protocols: list[Protocol], first: int = FIRST_CHUNK, chunk: 
     exact, notes = exact_where_feasible(protocols, lambda i: summarise(
         enumerate_exact(designs[i], truth), truth, protocols[i].target, intervals[i]))
     mc = [i for i in range(len(protocols)) if i not in exact]
-    total = base.trials if mc else 0
-    if not mc:
-        yield Snapshot(tuple(exact[i] for i in range(len(protocols))), 0, 0, tuple(notes))
-        return
     rng = np.random.default_rng(base.seed)
-    width = max(designs[i].max_n for i in mc)
-    parts: dict[int, list[TrialResults]] = {i: [] for i in mc}
-    done = 0
-    size = min(first, total)
-    last = -float("inf")
+    width = max((designs[i].max_n for i in mc), default=0)
+
+    def run_chunk(size: int) -> dict[int, TrialResults]:
+        u = rng.random((size, width))  # the same patients for every design (paired)
+        return {i: simulate(designs[i], truth, size, rng, u=u[:, : designs[i].max_n]) for i in mc}
+
+    yield from refine(Snapshot, len(protocols), exact, notes, base.trials, run_chunk, _merge,
+                      lambda i, res: summarise(res, truth, protocols[i].target, intervals[i]), first, chunk, every)
+
+
+def refine(snapshot: Callable[..., S], count: int, exact: dict[int, T], notes: list[str], total: int,
+           run_chunk: Callable[[int], dict[int, R]], merge: Callable[[list[R]], R],
+           summarise_one: Callable[[int, R], T], first: int, chunk: int, every: float) -> Iterator[S]:
+    """Snapshots of `count` designs: the exact ones as they are, the others simulated `run_chunk(size)` at a time
+    (the first chunk small, for a quick answer) up to `total` trials, summarised at most every `every` seconds
+    and at the end."""
+    mc = [i for i in range(count) if i not in exact]
+    if not mc:
+        yield snapshot(tuple(exact[i] for i in range(count)), 0, 0, tuple(notes))
+        return
+    parts: dict[int, list[R]] = {i: [] for i in mc}
+    done, size, last = 0, min(first, total), -float("inf")
     while done < total:
-        u = rng.random((size, width))
-        for i in mc:
-            parts[i].append(simulate(designs[i], truth, size, rng, u=u[:, : designs[i].max_n]))
+        for i, res in run_chunk(size).items():
+            parts[i].append(res)
         done += size
         if done < total and time.perf_counter() - last < every:
-            yield Snapshot(None, done, total, tuple(notes))
+            yield snapshot(None, done, total, tuple(notes))
         else:
             for i in mc:  # merge once, so later merges do not redo the work
-                parts[i] = [_merge(parts[i])]
-            ocs = [exact[i] if i in exact else summarise(parts[i][0], truth, protocols[i].target, intervals[i])
-                   for i in range(len(protocols))]
+                parts[i] = [merge(parts[i])]
+            ocs = [exact[i] if i in exact else summarise_one(i, parts[i][0]) for i in range(count)]
             last = time.perf_counter()
-            yield Snapshot(tuple(ocs), done, total, tuple(notes))
+            yield snapshot(tuple(ocs), done, total, tuple(notes))
         size = min(chunk, total - done)

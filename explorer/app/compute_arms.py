@@ -8,7 +8,6 @@ equal `phase1-explorer simulate`'s.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -19,7 +18,7 @@ from ..core.arms.oc import JointOC, exact_two_arms, summarise_two_arms
 from ..core.arms.process import TwoArmProcess
 from ..core.oc import OperatingCharacteristics
 from ..core.protocol import Protocol
-from .compute import CHUNK, DRAW_EVERY, FIRST_CHUNK, Snapshot, exact_where_feasible
+from .compute import CHUNK, DRAW_EVERY, FIRST_CHUNK, Snapshot, exact_where_feasible, refine
 
 
 @dataclass(frozen=True)
@@ -70,27 +69,12 @@ def progressive_two_arm_ocs(protocols: list[Protocol], first: int = FIRST_CHUNK,
 
     exact, notes = exact_where_feasible(protocols, run_exact)
     mc = [i for i in range(len(protocols)) if i not in exact]
-    if not mc:
-        yield ArmsSnapshot(tuple(exact[i] for i in range(len(protocols))), 0, 0, tuple(notes))
-        return
-    total = base.trials
     rng = np.random.default_rng(base.seed)
-    width = max(inputs[i][0].max_total for i in mc)
-    parts: dict[int, list[TwoArmResults]] = {i: [] for i in mc}
-    done, size, last = 0, min(first, total), -float("inf")
-    while done < total:
-        draws = patient_draws(rng, size, width)
-        for i in mc:
-            process, truths = inputs[i]
-            parts[i].append(simulate_two_arms(process, truths, size, rng, draws=draws))
-        done += size
-        if done < total and time.perf_counter() - last < every:
-            yield ArmsSnapshot(None, done, total, tuple(notes))
-        else:
-            for i in mc:  # merge once, so later merges do not redo the work
-                parts[i] = [_merge(parts[i])]
-            ocs = [exact[i] if i in exact else _ocs(inputs[i][0], parts[i][0], inputs[i][1], protocols[i].target)
-                   for i in range(len(protocols))]
-            last = time.perf_counter()
-            yield ArmsSnapshot(tuple(ocs), done, total, tuple(notes))
-        size = min(chunk, total - done)
+    width = max((inputs[i][0].max_total for i in mc), default=0)
+
+    def run_chunk(size: int) -> dict[int, TwoArmResults]:
+        draws = patient_draws(rng, size, width)  # the same patients for every design (paired)
+        return {i: simulate_two_arms(*inputs[i], size, rng, draws=draws) for i in mc}
+
+    yield from refine(ArmsSnapshot, len(protocols), exact, notes, base.trials, run_chunk, _merge,
+                      lambda i, res: _ocs(inputs[i][0], res, inputs[i][1], protocols[i].target), first, chunk, every)

@@ -10,7 +10,7 @@ import ipywidgets as W
 from ...core.arms.spec import ARM_DESIGN_OPTIONS
 from ...core.errors import Problem
 from .common import heading, message_area
-from .design import OptionField
+from .design import OptionField, read_fields
 
 ONE, TWO = 1, 2
 
@@ -57,15 +57,7 @@ class ArmControls:
 
     def spec(self) -> tuple[dict[str, Any], list[Problem]]:
         """The protocol's `arm_design` object (options left empty take their defaults), and reading problems."""
-        out: dict[str, Any] = {}
-        problems = []
-        for f in self.fields:
-            v, p = f.value()
-            if p is not None:
-                problems.append(p)
-            elif v is not None:
-                out[f.option.name] = v
-        return out, problems
+        return read_fields(self.fields)
 
     def load(self, two: bool, names: list[str] | None = None, arm_design: dict[str, Any] | None = None) -> None:
         """Show one arm, or two with these names and arm design (others back to defaults), with one notification."""

@@ -67,6 +67,19 @@ class OptionField:
             self.widget.value = self.option.default if value is None else value
 
 
+def read_fields(fields: list[OptionField]) -> tuple[dict[str, Any], list[Problem]]:
+    """The options typed in these fields (those left empty are omitted, to take their defaults), and problems."""
+    out: dict[str, Any] = {}
+    problems = []
+    for f in fields:
+        v, p = f.value()
+        if p is not None:
+            problems.append(p)
+        elif v is not None:
+            out[f.option.name] = v
+    return out, problems
+
+
 class DesignForm:
     """The options of one design, with a message area for its problems."""
 
@@ -79,15 +92,8 @@ class DesignForm:
 
     def spec(self) -> tuple[dict[str, Any], list[Problem]]:
         """The protocol's `design` object (only options that are not left to their defaults)."""
-        out: dict[str, Any] = {"method": self.cls.method}
-        problems = []
-        for f in self.fields:
-            v, p = f.value()
-            if p is not None:
-                problems.append(p)
-            elif v is not None:
-                out[f.option.name] = v
-        return out, problems
+        options, problems = read_fields(self.fields)
+        return {"method": self.cls.method, **options}, problems
 
     def load(self, options: dict[str, Any]) -> None:
         """Show a protocol's options (others back to their defaults)."""
