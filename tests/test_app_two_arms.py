@@ -359,3 +359,22 @@ def test_choosing_the_two_arm_preset_brings_arm_b_plots_with_current_data():
     assert f"{values(app.selection_b)[0]!r}"[:12] in state
     app.preset.value = find_preset("five-doses").name
     assert not app.arms.two and len(values(app.selection_view)) == 6
+
+
+def test_auto_in_the_app_enumerates_two_arms_only_while_it_answers_at_once():
+    raw = load_protocol(EXAMPLE).to_dict()
+    raw["design"] = {"method": "boin", "max_n": 24}
+    raw["arm_design"]["max_total"] = 24  # up to ~134,000 states, seconds of enumeration
+    for arm in raw["arms"]:
+        arm.pop("design", None)
+    p = protocol_from_dict({**raw, "trials": 2000, "method": "auto"})
+    first = next(progressive_two_arm_ocs([p]))
+    assert first.total == 2000 and not first.finished  # Monte Carlo's quick answer, not a long enumeration
+    assert any("more than 40,000 states" in n for n in first.notes)
+    assert any("Choose exact" in n for n in first.notes)
+    exact = next(progressive_two_arm_ocs([p.with_changes(method="exact")]))
+    assert exact.finished and exact.total == 0  # chosen explicitly: enumerated, as the command line's auto does
+    cli = run_protocol(p)
+    assert cli.arms[0].method == "exact"
+    for j in range(2):
+        np.testing.assert_allclose(exact.ocs[0].arms[j].selection, cli.arms[j].selection, atol=1e-12)

@@ -222,3 +222,15 @@ def test_an_unwritable_out_file_is_exit_2_with_a_message(protocol_file, tmp_path
     assert r.returncode == 2
     assert "cannot write" in r.stderr and "missing-folder" in r.stderr and "Traceback" not in r.stderr
     assert r.stdout == ""
+
+
+def test_exact_on_a_design_too_large_to_enumerate_says_why_and_what_to_use(tmp_path):
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps({"target": 0.25, "truth": [0.05, 0.1, 0.2, 0.3, 0.45, 0.6],
+                                "design": {"method": "boin", "max_n": 36, "cohort_size": 1}}))
+    r = cli("simulate", str(path), "--exact")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "boin: 36 patients in cohorts of 1 have too many outcome sequences to enumerate" in r.stderr
+    assert "--monte-carlo" in r.stderr
+    r = cli("simulate", str(path), "--trials", "500")  # auto: Monte Carlo, and it says so
+    assert r.returncode == 0 and json.loads(r.stdout)["method"] == "monte-carlo"

@@ -61,9 +61,9 @@ def exact_where_feasible(protocols: list[Protocol], run: Callable[[int], T]) -> 
                 exact[i] = run(i)
             except ExactTooLarge as e:
                 if p.method == "exact":
-                    raise ProtocolError(Problem("method", f"{p.design.method}: exact results are not available "
-                                                          f"({e}); choose Monte Carlo or auto.")) from None
-                notes.append(f"{p.design.method}: Monte Carlo ({e})")
+                    raise ProtocolError(Problem("method", f"exact results are not available ({e}); choose "
+                                                          f"Monte Carlo or auto.")) from None
+                notes.append(f"Monte Carlo used ({e}).")
     return exact, notes
 
 

@@ -16,9 +16,16 @@ import numpy as np
 from ..core.arms.engine import TwoArmResults, patient_draws, simulate_two_arms
 from ..core.arms.oc import JointOC, exact_two_arms, summarise_two_arms
 from ..core.arms.process import TwoArmProcess
+from ..core.engine.exact import MAX_STATES
 from ..core.oc import OperatingCharacteristics
 from ..core.protocol import Protocol
 from .compute import CHUNK, DRAW_EVERY, FIRST_CHUNK, Snapshot, exact_where_feasible, refine
+
+# "auto" in the app enumerates two arms only while that answers at once: up to 40,000 states takes 0.2-0.4 s
+# here (every CAR4SAR-like setting with 18 patients fits), where BOIN in both arms with 24 patients needs up to
+# 134,000 states and 2.8 s; beyond the budget, the first Monte Carlo chunk answers within 0.4 s in all.
+# "exact" still enumerates up to MAX_STATES, as the command line's auto does.
+AUTO_EXACT_STATES = 40_000
 
 
 @dataclass(frozen=True)
@@ -64,10 +71,13 @@ def progressive_two_arm_ocs(protocols: list[Protocol], first: int = FIRST_CHUNK,
     inputs = [two_arm_inputs(p) for p in protocols]
 
     def run_exact(i: int) -> TwoArmOCs:
-        arms, joint = exact_two_arms(*inputs[i], protocols[i].target)
+        budget = AUTO_EXACT_STATES if protocols[i].method == "auto" else MAX_STATES
+        arms, joint = exact_two_arms(*inputs[i], protocols[i].target, budget)
         return TwoArmOCs((arms[0], arms[1]), joint)
 
     exact, notes = exact_where_feasible(protocols, run_exact)
+    if any(f"{AUTO_EXACT_STATES:,} states" in n for n in notes):
+        notes.append("Choose exact to enumerate anyway (slower).")
     mc = [i for i in range(len(protocols)) if i not in exact]
     rng = np.random.default_rng(base.seed)
     width = max((inputs[i][0].max_total for i in mc), default=0)

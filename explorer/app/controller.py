@@ -358,7 +358,7 @@ class ExplorerApp:
             self.files.set_links(p0.to_json(), csv, file_stem(p0))
         how = ("exact (no simulation error)" if snap.total == 0 else
                f"Monte Carlo: {snap.done:,} of {snap.total:,} trials" + ("" if snap.finished else " (refining…)"))
-        self.status.say(f"Showing {', '.join(names)}: {how}." + (" " + "; ".join(snap.notes) if snap.notes else ""))
+        self.status.say(f"Showing {', '.join(names)}: {how}." + (" " + " ".join(snap.notes) if snap.notes else ""))
 
     def _draw_two_arms(self, labels: list[str], names: list[str], ocs: list[Any], band: tuple[float, float]) -> None:
         """Both truths on one plot, each arm's OCs side by side, and the joint OCs (ocs: TwoArmOCs per design)."""

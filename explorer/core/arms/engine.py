@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine.exact import MAX_STATES, ExactTooLarge
+from ..engine.exact import MAX_STATES, ExactTooLarge, not_enumerable
 from ..errors import DesignError
 from .process import TwoArmProcess
 
@@ -74,7 +74,7 @@ def enumerate_two_arms(process: TwoArmProcess, truths: tuple[np.ndarray, np.ndar
     """Exact: branch every patient on eligibility, assignment coin and DLT; merge identical states."""
     for d in process.designs:
         if not d.exact:
-            raise ExactTooLarge(f"{d.method} has no exact enumeration; use Monte Carlo")
+            raise ExactTooLarge(not_enumerable(d))
     q = process.ad.eligible_b
     combos = [(True, q), (False, 1.0 - q)]
     if process.ad.assignment == "random":
@@ -112,7 +112,8 @@ def enumerate_two_arms(process: TwoArmProcess, truths: tuple[np.ndarray, np.ndar
                 kp.append(pc[keep] * pd[keep])
         Z, p = _merge(np.concatenate(kids), np.concatenate(kp))
         if p.size > max_states:
-            raise ExactTooLarge(f"more than {max_states:,} two-arm states to enumerate; use Monte Carlo")
+            methods = "/".join(dict.fromkeys(d.method for d in process.designs))
+            raise ExactTooLarge(f"{methods} in two arms: more than {max_states:,} states to enumerate")
     else:
         raise DesignError("two-arm trial did not end at the overall cap")
     return TwoArmResults(np.concatenate(ends_p), process.finish(np.concatenate(ends_Z)), exact=True, trials=None)

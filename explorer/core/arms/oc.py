@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.exact import enumerate_exact
+from ..engine.exact import MAX_STATES, enumerate_exact
 from ..engine.results import TrialResults
 from ..oc import OperatingCharacteristics, summarise, true_mtd
 from .engine import TwoArmResults, enumerate_two_arms
@@ -103,11 +103,12 @@ def summarise_two_arms(process: TwoArmProcess, res: TwoArmResults, truths: tuple
     )
 
 
-def exact_two_arms(process: TwoArmProcess, truths: tuple[np.ndarray, np.ndarray],
-                   target: float) -> tuple[list[OperatingCharacteristics], JointOC]:
-    """Exact per-arm and joint OCs, or ExactTooLarge (independent arms with no cap: the product of two trials)."""
+def exact_two_arms(process: TwoArmProcess, truths: tuple[np.ndarray, np.ndarray], target: float,
+                   max_states: int = MAX_STATES) -> tuple[list[OperatingCharacteristics], JointOC]:
+    """Exact per-arm and joint OCs (independent arms with no cap: the product of two trials), or ExactTooLarge
+    when more than `max_states` states would be enumerated."""
     ad = process.ad
     if ad.mode == "independent" and ad.max_total is None and ad.eligible_b > 0:
-        per_arm = [enumerate_exact(d, t) for d, t in zip(process.designs, truths)]
+        per_arm = [enumerate_exact(d, t, max_states) for d, t in zip(process.designs, truths)]
         return independent_two_arms(per_arm, truths, target, [d.acceptable_interval() for d in process.designs])
-    return summarise_two_arms(process, enumerate_two_arms(process, truths), truths, target)
+    return summarise_two_arms(process, enumerate_two_arms(process, truths, max_states), truths, target)

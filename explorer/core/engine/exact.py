@@ -27,10 +27,16 @@ def _merge(n, x, cur, extra, p):
     return n[first], x[first], cur[first], extra[first], np.bincount(inverse.ravel(), weights=p)
 
 
+def not_enumerable(design: Design) -> str:
+    """Why exact enumeration is not offered for this design as set up."""
+    return (f"{design.method}: {design.max_n} patients in cohorts of {design.max_cohort} have too many outcome "
+            f"sequences to enumerate")
+
+
 def enumerate_exact(design: Design, truth: np.ndarray, max_states: int = MAX_STATES) -> TrialResults:
     """Exact end-state distribution of the design under the truth (binomial branching per cohort)."""
     if not design.exact:
-        raise ExactTooLarge(f"{design.method} has no exact enumeration; use Monte Carlo")
+        raise ExactTooLarge(not_enumerable(design))
     truth = np.asarray(truth, dtype=float)
     K, max_n, M = design.n_doses, design.max_n, design.max_cohort
     binom = np.array([[comb(m, y) for y in range(M + 1)] for m in range(M + 1)], dtype=float)
@@ -78,8 +84,7 @@ def enumerate_exact(design: Design, truth: np.ndarray, max_states: int = MAX_STA
             if p.size > 0.8 * before:  # paths rarely meet in this design (e.g. 3+3): merge less often
                 merge_above = 4 * before
         if p.size > max_states:
-            raise ExactTooLarge(f"{design.method}: more than {max_states:,} states to enumerate; "
-                                f"use Monte Carlo")
+            raise ExactTooLarge(f"{design.method}: more than {max_states:,} states to enumerate")
     else:
         raise DesignError(f"{design.method} did not stop within {max_n} cohorts")
     w, sel, nn, xx = (np.concatenate(a) for a in zip(*ends))
