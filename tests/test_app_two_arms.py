@@ -378,3 +378,14 @@ def test_auto_in_the_app_enumerates_two_arms_only_while_it_answers_at_once():
     assert cli.arms[0].method == "exact"
     for j in range(2):
         np.testing.assert_allclose(exact.ocs[0].arms[j].selection, cli.arms[j].selection, atol=1e-12)
+
+
+def test_exact_chosen_says_it_is_enumerating_before_the_work_then_what_it_shows(app, monkeypatch):
+    said = []
+    real = app.status.say
+    monkeypatch.setattr(app.status, "say", lambda text, css="p1x-note": (said.append(text), real(text, css)))
+    app.settings.method.value = "exact"
+    assert said[0].startswith("Enumerating every outcome") and "exact (no simulation error)" in said[-1]
+    said.clear()
+    app.settings.method.value = "auto"
+    assert not any(s.startswith("Enumerating") for s in said)  # auto answers at once: no message flashes

@@ -295,6 +295,8 @@ class ExplorerApp:
             self.status.done()
             self.status.say("⚠ Fix the input marked in red; the plots keep the last valid results.", "p1x-error")
             return
+        if any(p.method == "exact" for p in protocols):  # the enumeration may take seconds: say so first
+            self.status.say("Enumerating every outcome (exact, as chosen under Compute)…")
         try:
             steps = (progressive_two_arm_ocs if protocols[0].two_arm else progressive_ocs)(protocols)
             snap = next(steps)
