@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as W
 
 from ...core.arms.spec import ARM_DESIGN_OPTIONS
 from ...core.errors import Problem
-from .common import heading, message_area
+from .common import Notifier, heading, message_area
 from .design import OptionField, read_fields
 
 ONE, TWO = 1, 2
 
 
-class ArmControls:
+class ArmControls(Notifier):
     """The number of arms and, for two arms, their names and how they share the trial (CAR4SAR's Arm A / Arm B)."""
 
     def __init__(self) -> None:
@@ -31,8 +30,7 @@ class ArmControls:
         self.names_message = message_area()
         self.message = message_area()  # problems with the arm design, and the `ordered` warning
         self.message.add_class("p1x-arms-message")
-        self._listeners: list[Callable[[], None]] = []
-        self._quiet = False
+        super().__init__()
         for w in (self.count, self.name_a, self.name_b, *(f.widget for f in self.fields)):
             w.observe(lambda _: self._changed(), names="value")
         self.count.observe(lambda _: self._show_details(), names="value")
@@ -61,28 +59,15 @@ class ArmControls:
 
     def load(self, two: bool, names: list[str] | None = None, arm_design: dict[str, Any] | None = None) -> None:
         """Show one arm, or two with these names and arm design (others back to defaults), with one notification."""
-        self._quiet = True
-        try:
+        with self.quietly():
             self.count.value = TWO if two else ONE
             if names is not None:
                 self.name_a.value, self.name_b.value = names
             if arm_design is not None:
                 for f in self.fields:
                     f.set(arm_design.get(f.option.name))
-        finally:
-            self._quiet = False
         self._changed()
-
-    def on_change(self, callback: Callable[[], None]) -> None:
-        """Call callback() after any change (the number of arms, a name or an arm design option)."""
-        self._listeners.append(callback)
 
     def _show_details(self) -> None:
         for w in (self.names_box, self.design_widget):
             w.layout.display = "" if self.two else "none"
-
-    def _changed(self) -> None:
-        if self._quiet:
-            return
-        for cb in self._listeners:
-            cb()

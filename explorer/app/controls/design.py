@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as W
@@ -10,7 +9,7 @@ import ipywidgets as W
 from ...core.designs import design_classes
 from ...core.designs.base import Design, Option, json_value
 from ...core.errors import Problem
-from .common import heading, message_area, show_messages
+from .common import Notifier, heading, message_area, show_messages
 
 
 class OptionField:
@@ -101,7 +100,7 @@ class DesignForm:
             f.set(options.get(f.option.name))
 
 
-class DesignControls:
+class DesignControls(Notifier):
     """Pick one or several designs to compare; each picked design shows its options."""
 
     def __init__(self, picked: list[str]) -> None:
@@ -112,8 +111,7 @@ class DesignControls:
                        for m, c in self.classes.items()}
         self.options = W.Accordion()
         self.message = message_area()
-        self._listeners: list[Callable[[], None]] = []
-        self._quiet = False
+        super().__init__()
         for m, cb in self.checks.items():
             cb.observe(self._on_pick, names="value")
             cb.add_class("p1x-design-" + "".join(ch if ch.isalnum() else "-" for ch in m))
@@ -132,20 +130,13 @@ class DesignControls:
         """Each picked design's protocol `design` object, with problems reading its fields."""
         return [self.forms[m].spec() for m in self.picked()]
 
-    def on_change(self, callback: Callable[[], None]) -> None:
-        """Call callback() after a design or option change."""
-        self._listeners.append(callback)
-
     def load(self, method: str, options: dict[str, Any]) -> None:
         """Pick only this design, with these options (a preset or an uploaded protocol)."""
-        self._quiet = True
-        try:
+        with self.quietly():
             for m, cb in self.checks.items():
                 cb.value = m == method
             self.forms[method].load(options)
             self._show_forms()
-        finally:
-            self._quiet = False
         self._changed()
 
     def _on_pick(self, _: dict) -> None:
@@ -158,12 +149,6 @@ class DesignControls:
         self.options.children = [self.forms[m].widget for m in picked]
         for i, m in enumerate(picked):
             self.options.set_title(i, f"{self.classes[m].title}: options")
-
-    def _changed(self) -> None:
-        if self._quiet:
-            return
-        for cb in self._listeners:
-            cb()
 
     def show_problems(self, by_method: dict[str, list[str]], general: list[str]) -> None:
         """Messages under each design's options, and above them for the picker."""

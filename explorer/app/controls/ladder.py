@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as W
 
 from ..scenarios import dose_below, dose_label, log_ladder
-from .common import heading, message_area
+from .common import Notifier, heading, message_area
 
 MIN_LEVELS, MAX_LEVELS = 2, 10
 
 
-class LadderControls:
+class LadderControls(Notifier):
     """Widgets for the dose ladder; `doses()` gives the protocol's `doses` list."""
 
     def __init__(self, labels: list[str], values: list[float] | None = None, unit: str = "") -> None:
@@ -33,8 +32,7 @@ class LadderControls:
         self.message = message_area()
         self.labels: list[W.Text] = []
         self.values: list[W.FloatText] = []
-        self._listeners: list[Callable[[str], None]] = []
-        self._quiet = False
+        super().__init__()
         self._set_rows(labels, values or [float(i + 1) for i in range(len(labels))])
         self.levels.observe(self._on_levels, names="value")
         self.use_values.observe(lambda _: (self._show_values(), self._changed("values")), names="value")
@@ -59,20 +57,13 @@ class LadderControls:
         return [t.value for t in self.labels]
 
     # ---- changing --------------------------------------------------------------------------
-    def on_change(self, callback: Callable[[str], None]) -> None:
-        """Call callback(kind) after a change; kind is "levels" (count changed) or "values"."""
-        self._listeners.append(callback)
-
     def set_ladder(self, labels: list[str], values: list[float] | None, unit: str) -> None:
         """Replace the whole ladder (presets, uploads) with one change notification."""
-        self._quiet = True
-        try:
+        with self.quietly():
             self.levels.value = len(labels)
             self.use_values.value = values is not None
             self.unit.value = unit
             self._set_rows(labels, values or [float(i + 1) for i in range(len(labels))])
-        finally:
-            self._quiet = False
         self._changed("levels")
 
     def fill_log(self) -> None:
@@ -94,12 +85,9 @@ class LadderControls:
         values = [v.value for v in self.values] if self.use_values.value else None
         label, value = dose_below(labels, values, self.unit.value.strip())
         new_values = [value] + values if values is not None and value is not None else None
-        self._quiet = True
-        try:
+        with self.quietly():
             self.levels.value = len(labels) + 1
             self._set_rows([label] + labels, new_values or [float(i + 1) for i in range(len(labels) + 1)])
-        finally:
-            self._quiet = False
         self._changed("below")
 
     def _on_levels(self, change: dict) -> None:
@@ -133,9 +121,3 @@ class LadderControls:
     def _show_values(self) -> None:
         for v in self.values:
             v.layout.visibility = "visible" if self.use_values.value else "hidden"
-
-    def _changed(self, kind: str) -> None:
-        if self._quiet:
-            return
-        for cb in self._listeners:
-            cb(kind)

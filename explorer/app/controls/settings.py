@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import ipywidgets as W
 
-from .common import heading, message_area
+from .common import Notifier, heading, message_area
 
 METHODS = (("auto: exact if feasible", "auto"), ("exact", "exact"), ("Monte Carlo", "monte-carlo"))
 
 
-class SettingsControls:
+class SettingsControls(Notifier):
     """Widgets for the trial-level settings; `values()` gives their protocol keys."""
 
     def __init__(self, target: float = 0.25, start_dose: int = 1, trials: int = 10_000, seed: int = 2024) -> None:
@@ -28,8 +26,7 @@ class SettingsControls:
                                  layout=W.Layout(width="22em"))
         self.method.add_class("p1x-method")
         self.run_message = message_area()
-        self._listeners: list[Callable[[], None]] = []
-        self._quiet = False
+        super().__init__()
         for w in (self.target, self.start_dose, self.trials, self.seed, self.method):
             w.observe(lambda _: self._changed(), names="value")
         self.widget = W.VBox([heading("Trial"), self.target, self.target_message, self.start_dose,
@@ -42,20 +39,7 @@ class SettingsControls:
 
     def load(self, target: float, start_dose: int, trials: int, seed: int, method: str) -> None:
         """Show a protocol's settings with one change notification."""
-        self._quiet = True
-        try:
+        with self.quietly():
             self.target.value, self.start_dose.value = target, start_dose
             self.trials.value, self.seed.value, self.method.value = trials, seed, method
-        finally:
-            self._quiet = False
         self._changed()
-
-    def on_change(self, callback: Callable[[], None]) -> None:
-        """Call callback() after a change."""
-        self._listeners.append(callback)
-
-    def _changed(self) -> None:
-        if self._quiet:
-            return
-        for cb in self._listeners:
-            cb()

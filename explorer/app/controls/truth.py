@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 
 import ipywidgets as W
 import numpy as np
 
 from ..scenarios import curve_from_mtd, random_monotone
-from .common import heading, message_area
+from .common import Notifier, heading, message_area
 
 TITLE = "True DLT probability per dose"
 
 
-class TruthControls:
+class TruthControls(Notifier):
     """Widgets for the truth; `values()` gives the protocol's `truth` list (as typed, validated later)."""
 
     def __init__(self, truth: list[float], labels: list[str], seed: int = 1, title: str = TITLE,
@@ -33,8 +32,7 @@ class TruthControls:
         self.message.add_class(f"{css}-message")
         self._rng = np.random.default_rng(seed)
         self._target = 0.25
-        self._listeners: list[Callable[[], None]] = []
-        self._quiet = False
+        super().__init__()
         self._set_rows(truth, labels)
         self.generate.on_click(lambda _: self.set_values(curve_from_mtd(len(self.boxes), self.mtd_level.value,
                                                                         self._target, self.steepness.value)))
@@ -51,10 +49,6 @@ class TruthControls:
         """The truth as typed, lowest dose first."""
         return [float(b.value) for b in self.boxes]
 
-    def on_change(self, callback: Callable[[], None]) -> None:
-        """Call callback() after any change of the truth."""
-        self._listeners.append(callback)
-
     def set_title(self, title: str) -> None:
         """The heading above the boxes (e.g. which arm they belong to)."""
         self.heading.value = f"<b>{html.escape(title)}</b>"
@@ -65,15 +59,12 @@ class TruthControls:
 
     def set_values(self, values: list[float], labels: list[str] | None = None) -> None:
         """Replace the truth (and relabel) with one change notification."""
-        self._quiet = True
-        try:
+        with self.quietly():
             if labels is not None or len(values) != len(self.boxes):
                 self._set_rows(values, labels or [f"DL{i + 1}" for i in range(len(values))])
             else:
                 for b, v in zip(self.boxes, values):
                     b.value = float(v)
-        finally:
-            self._quiet = False
         self._changed()
 
     def set_one(self, level: int, value: float) -> None:
@@ -83,11 +74,8 @@ class TruthControls:
 
     def relabel(self, labels: list[str], values: list[float]) -> None:
         """Follow the ladder: new labels, and values for a changed number of levels (no notification)."""
-        self._quiet = True
-        try:
+        with self.quietly():
             self._set_rows(values, labels)
-        finally:
-            self._quiet = False
 
     def _set_rows(self, values: list[float], labels: list[str]) -> None:
         self.boxes = [W.FloatText(value=float(v), step=0.01, layout=W.Layout(width="7em")) for v in values]
@@ -97,9 +85,3 @@ class TruthControls:
         self.rows.children = [W.HBox([W.Label(f"{i + 1}. {lab}", layout=W.Layout(width="12em")), b])
                               for i, (lab, b) in enumerate(zip(labels, self.boxes))]
         self.mtd_level.max = len(values)
-
-    def _changed(self) -> None:
-        if self._quiet:
-            return
-        for cb in self._listeners:
-            cb()
