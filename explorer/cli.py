@@ -47,7 +47,7 @@ def _emit(warnings: list[str], text: str, out: str | None) -> int:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Run a protocol file and print its operating characteristics."""
-    method = "exact" if args.exact else "monte-carlo" if args.monte_carlo else None
+    method = _method(args)
     try:
         protocol = load_protocol(args.protocol)
         result = run_protocol(protocol, method=method, trials=args.trials, seed=args.seed)
@@ -84,7 +84,7 @@ def design_specs(texts: list[str], protocol: Protocol) -> list[DesignSpec]:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Compare the protocol's design with others on common patients: each one's OCs and paired differences."""
-    method = "exact" if args.exact else "monte-carlo" if args.monte_carlo else None
+    method = _method(args)
     try:
         protocol = load_protocol(args.protocol)
         others = design_specs(args.design, protocol) if args.design else None
@@ -157,6 +157,22 @@ def cmd_table(args: argparse.Namespace) -> int:
     return 0
 
 
+def _method(args: argparse.Namespace) -> str | None:
+    """--exact or --monte-carlo, or None for the protocol's own method."""
+    return "exact" if args.exact else "monte-carlo" if args.monte_carlo else None
+
+
+def _run_arguments(p: argparse.ArgumentParser, exact_help: str, monte_carlo_help: str) -> None:
+    """The options of a command that runs a protocol: --trials, --seed, --exact | --monte-carlo, --out, --format."""
+    p.add_argument("--trials", type=int, help="number of simulated trials (overrides the file)")
+    p.add_argument("--seed", type=int, help="random seed (overrides the file)")
+    m = p.add_mutually_exclusive_group()
+    m.add_argument("--exact", action="store_true", help=exact_help)
+    m.add_argument("--monte-carlo", action="store_true", help=monte_carlo_help)
+    p.add_argument("--out", help="write to this file instead of standard output")
+    p.add_argument("--format", choices=("json", "csv", "md"), default="json", help="output format (default json)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(
@@ -172,13 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("simulate", help="operating characteristics of a protocol file")
     p.add_argument("protocol", help="the protocol JSON file")
-    p.add_argument("--trials", type=int, help="number of simulated trials (overrides the file)")
-    p.add_argument("--seed", type=int, help="random seed (overrides the file)")
-    m = p.add_mutually_exclusive_group()
-    m.add_argument("--exact", action="store_true", help="exact enumeration (an error if not feasible)")
-    m.add_argument("--monte-carlo", action="store_true", help="Monte Carlo simulation")
-    p.add_argument("--out", help="write to this file instead of standard output")
-    p.add_argument("--format", choices=("json", "csv", "md"), default="json", help="output format (default json)")
+    _run_arguments(p, "exact enumeration (an error if not feasible)", "Monte Carlo simulation")
     p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("compare", help="compare designs on common patients: OCs and paired differences",
@@ -191,13 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help='a design to compare: a method name (boin) or a JSON object (\'{"method": "crm", '
                         '"max_n": 18}\'); repeat for several. Default: the protocol\'s "compare" list. Messages '
                         "name them --design[1], --design[2], ...")
-    p.add_argument("--trials", type=int, help="number of simulated trials (overrides the file)")
-    p.add_argument("--seed", type=int, help="random seed (overrides the file)")
-    m = p.add_mutually_exclusive_group()
-    m.add_argument("--exact", action="store_true", help="exact enumeration (an error if not feasible for a design)")
-    m.add_argument("--monte-carlo", action="store_true", help="Monte Carlo on common patients")
-    p.add_argument("--out", help="write to this file instead of standard output")
-    p.add_argument("--format", choices=("json", "csv", "md"), default="json", help="output format (default json)")
+    _run_arguments(p, "exact enumeration (an error if not feasible for a design)", "Monte Carlo on common patients")
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("designs", help="every design with its options, defaults and meaning")
