@@ -389,3 +389,13 @@ def test_exact_chosen_says_it_is_enumerating_before_the_work_then_what_it_shows(
     said.clear()
     app.settings.method.value = "auto"
     assert not any(s.startswith("Enumerating") for s in said)  # auto answers at once: no message flashes
+
+
+def test_no_choose_exact_hint_for_a_design_that_exact_could_not_enumerate_either():
+    raw = load_protocol(EXAMPLE).to_dict()
+    raw["design"] = {"method": "blrm"}
+    for arm in raw["arms"]:
+        arm.pop("design", None)
+    first = next(progressive_two_arm_ocs([protocol_from_dict({**raw, "trials": 600, "method": "auto"})]))
+    assert first.total == 600 and any("too many outcome sequences" in n for n in first.notes)
+    assert not any("Choose exact" in n for n in first.notes)

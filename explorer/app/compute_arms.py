@@ -16,7 +16,7 @@ import numpy as np
 from ..core.arms.engine import TwoArmResults, patient_draws, simulate_two_arms
 from ..core.arms.oc import JointOC, exact_two_arms, summarise_two_arms
 from ..core.arms.process import TwoArmProcess
-from ..core.engine.exact import MAX_STATES
+from ..core.engine.exact import MAX_STATES, ExactTooLarge
 from ..core.oc import OperatingCharacteristics
 from ..core.protocol import Protocol
 from .compute import CHUNK, DRAW_EVERY, FIRST_CHUNK, Snapshot, exact_where_feasible, refine
@@ -70,13 +70,20 @@ def progressive_two_arm_ocs(protocols: list[Protocol], first: int = FIRST_CHUNK,
     base = protocols[0]
     inputs = [two_arm_inputs(p) for p in protocols]
 
+    over_budget = []  # designs that "exact" would still enumerate
+
     def run_exact(i: int) -> TwoArmOCs:
-        budget = AUTO_EXACT_STATES if protocols[i].method == "auto" else MAX_STATES
-        arms, joint = exact_two_arms(*inputs[i], protocols[i].target, budget)
+        auto = protocols[i].method == "auto"
+        try:
+            arms, joint = exact_two_arms(*inputs[i], protocols[i].target, AUTO_EXACT_STATES if auto else MAX_STATES)
+        except ExactTooLarge:
+            if auto and all(d.exact for d in inputs[i][0].designs):
+                over_budget.append(i)
+            raise
         return TwoArmOCs((arms[0], arms[1]), joint)
 
     exact, notes = exact_where_feasible(protocols, run_exact)
-    if any(f"{AUTO_EXACT_STATES:,} states" in n for n in notes):
+    if over_budget:
         notes.append("Choose exact to enumerate anyway (slower).")
     mc = [i for i in range(len(protocols)) if i not in exact]
     rng = np.random.default_rng(base.seed)
