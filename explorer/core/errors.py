@@ -23,11 +23,6 @@ class ProtocolError(ValueError):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def for_field(self, prefix: str) -> list[Problem]:
-        """Problems whose field starts with prefix (for showing a message next to one control)."""
-        return [p for p in self.problems if p.field == prefix or p.field.startswith(prefix + ".")
-                or p.field.startswith(prefix + "[")]
-
 
 class OutcomeStringError(ValueError):
     """An outcome string that does not parse, pointing at the offending character."""
