@@ -31,6 +31,11 @@ def _fail(message: str) -> int:
     return EXIT_BAD_INPUT
 
 
+def _fail_protocol(path: str, e: ProtocolError, verb: str = "used") -> int:
+    """Every problem of a protocol file, one per line, and exit status 2."""
+    return _fail(f"{path} cannot be {verb}:\n" + "\n".join(f"  {p}" for p in e.problems))
+
+
 def _emit(warnings: list[str], text: str, out: str | None) -> int:
     """Warnings on standard error, the text to `out` (or standard output); the exit status."""
     for w in warnings:
@@ -52,7 +57,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         protocol = load_protocol(args.protocol)
         result = run_protocol(protocol, method=method, trials=args.trials, seed=args.seed)
     except ProtocolError as e:
-        return _fail(f"{args.protocol} cannot be used:\n" + "\n".join(f"  {p}" for p in e.problems))
+        return _fail_protocol(args.protocol, e, "used")
     d = result.to_dict()
     text = {"json": lambda: json.dumps(d, indent=2) + "\n", "csv": lambda: result_as_csv(result),
             "md": lambda: result_as_markdown(result)}[args.format]()
@@ -90,7 +95,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         others = design_specs(args.design, protocol) if args.design else None
         comparison = compare_protocol(protocol, others, method=method, trials=args.trials, seed=args.seed)
     except ProtocolError as e:
-        return _fail(f"{args.protocol} cannot be compared:\n" + "\n".join(f"  {p}" for p in e.problems))
+        return _fail_protocol(args.protocol, e, "compared")
     d = comparison.to_dict()
     text = {"json": lambda: json.dumps(d, indent=2) + "\n", "csv": lambda: comparison_as_csv(d),
             "md": lambda: comparison_as_markdown(d)}[args.format]()
@@ -115,7 +120,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         try:
             load_protocol(args.protocol)
         except ProtocolError as e:
-            return _fail(f"{args.protocol} cannot be used:\n" + "\n".join(f"  {p}" for p in e.problems))
+            return _fail_protocol(args.protocol, e, "used")
     return serve(protocol=args.protocol, port=args.port, open_browser=not args.no_browser)
 
 
@@ -130,7 +135,7 @@ def cmd_table(args: argparse.Namespace) -> int:
     try:
         protocol = load_protocol(args.protocol)
     except ProtocolError as e:
-        return _fail(f"{args.protocol} cannot be used:\n" + "\n".join(f"  {p}" for p in e.problems))
+        return _fail_protocol(args.protocol, e, "used")
     if protocol.two_arm:
         return _fail(f"{args.protocol}: `table` works on one-arm protocols; this one has two arms.")
     design = protocol.build_design()
