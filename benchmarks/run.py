@@ -19,10 +19,9 @@ sys.path.insert(0, str(HERE.parent))
 
 from common import Case, median_time  # noqa: E402
 
-from explorer.core.compare import compare_protocol  # noqa: E402
+from explorer.api import compare, simulate  # noqa: E402
 from explorer.core.errors import ProtocolError  # noqa: E402
-from explorer.core.protocol import protocol_from_dict  # noqa: E402
-from explorer.core.runner import run_protocol  # noqa: E402
+from explorer.core.validation import protocol_from_dict  # noqa: E402
 
 
 def load_cases() -> list[Case]:
@@ -46,20 +45,20 @@ def main(argv: list[str]) -> int:
     filt = argv[0].lower() if argv else ""
     print(f"# phase1-explorer benchmarks  (python {platform.python_version()}, numpy {np.__version__}, "
           f"{platform.machine()})")
-    print("# medians of repeated runs of run_protocol or compare_protocol (engine + OCs); MC = Monte Carlo;"
+    print("# medians of repeated runs of explorer.simulate or explorer.compare (pipeline + OCs); MC = Monte Carlo;"
           " R/ours = R reference time for 10,000 trials / our MC time\n")
     head = f"{'design':<22} {'scenario':<30} {'exact ms':>9} {'MC trials':>9} {'MC ms':>9} {'R s':>8} {'R/ours':>9}"
     print(head)
     print("-" * len(head))
     for case in load_cases():
         proto = protocol_from_dict({**case.protocol, "trials": case.mc_trials})
-        label = ("two-arm " + proto.arm_design.mode if proto.two_arm else proto.design.method) \
+        label = ("two-arm " + proto.arm_design.mode if proto.arm_design else proto.arms[0].design.method) \
             + (f" {case.note}" if case.note else "")
         if proto.compare:  # a comparison on common patients (`phase1-explorer compare`)
-            label = "compare " + "/".join(d.method for d in (proto.design, *proto.compare))
-            run = compare_protocol
+            label = "compare " + "/".join(d.method for d in (proto.arms[0].design, *proto.compare))
+            run = compare
         else:
-            run = run_protocol
+            run = simulate
         if filt and filt not in label.lower() and filt not in case.scenario.lower():
             continue
         t_exact = None

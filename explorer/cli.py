@@ -7,21 +7,12 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .core.compare import compare_protocol
-from .core.designs import design_classes
-from .core.errors import Problem, ProtocolError
-from .core.protocol import DesignSpec, Protocol, load_protocol, parse_design
-from .core.runner import run_protocol
-from .reports import (
-    comparison_as_csv,
-    comparison_as_markdown,
-    designs_as_json,
-    designs_as_text,
-    result_as_csv,
-    result_as_markdown,
-)
+from .core.errors import EXACT_NOT_AVAILABLE, Problem, ProtocolError
+
+if TYPE_CHECKING:
+    from .core.protocol import DesignSpec, Protocol
 
 EXIT_BAD_INPUT = 2
 
@@ -50,22 +41,33 @@ def _emit(warnings: list[str], text: str, out: str | None) -> int:
     return 0
 
 
+def _fail_run(path: str, e: ProtocolError, verb: str, exact_flag: bool) -> int:
+    """A protocol's problems, with the command line's advice where the core names protocol keys."""
+    problems = [Problem(p.field, p.message + (" (Drop --exact, or run with --monte-carlo.)" if exact_flag else
+                                              " (Or run with --monte-carlo.)"), p.code)
+                if p.code == EXACT_NOT_AVAILABLE else p for p in e.problems]
+    return _fail_protocol(path, ProtocolError(problems), verb)
+
+
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Run a protocol file and print its operating characteristics."""
-    method = _method(args)
+    from .api import simulate
+    from .reports import result_as_csv, result_as_markdown
+
     try:
-        protocol = load_protocol(args.protocol)
-        result = run_protocol(protocol, method=method, trials=args.trials, seed=args.seed)
+        result = simulate(args.protocol, method=_method(args), trials=args.trials, seed=args.seed, cache=args.cache)
     except ProtocolError as e:
-        return _fail_protocol(args.protocol, e, "used")
+        return _fail_run(args.protocol, e, "used", args.exact)
     d = result.to_dict()
-    text = {"json": lambda: json.dumps(d, indent=2) + "\n", "csv": lambda: result_as_csv(result),
-            "md": lambda: result_as_markdown(result)}[args.format]()
+    text = {"json": lambda: json.dumps(d, indent=2) + "\n", "csv": lambda: result_as_csv(d),
+            "md": lambda: result_as_markdown(d)}[args.format]()
     return _emit(d["warnings"], text, args.out)
 
 
 def design_specs(texts: list[str], protocol: Protocol) -> list[DesignSpec]:
     """The --design arguments: each a method name (`boin`) or a JSON design object; all problems at once."""
+    from .core.validation import parse_design
+
     specs, problems = [], []
     for i, text in enumerate(texts):
         where = f"--design[{i + 1}]"
@@ -89,14 +91,15 @@ def design_specs(texts: list[str], protocol: Protocol) -> list[DesignSpec]:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Compare the protocol's design with others on common patients: each one's OCs and paired differences."""
-    method = _method(args)
+    from .api import as_protocol, compare
+    from .reports import comparison_as_csv, comparison_as_markdown
+
     try:
-        protocol = load_protocol(args.protocol)
+        protocol = as_protocol(args.protocol, args.trials, args.seed)
         others = design_specs(args.design, protocol) if args.design else None
-        comparison = compare_protocol(protocol, others, method=method, trials=args.trials, seed=args.seed)
+        d = compare(protocol, others, method=_method(args), cache=args.cache).to_dict()
     except ProtocolError as e:
-        return _fail_protocol(args.protocol, e, "compared")
-    d = comparison.to_dict()
+        return _fail_run(args.protocol, e, "compared", args.exact)
     text = {"json": lambda: json.dumps(d, indent=2) + "\n", "csv": lambda: comparison_as_csv(d),
             "md": lambda: comparison_as_markdown(d)}[args.format]()
     return _emit(d["warnings"], text, args.out)
@@ -104,6 +107,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_designs(args: argparse.Namespace) -> int:
     """List every design with its options, defaults and meaning."""
+    from .core.designs import design_classes
+    from .reports import designs_as_json, designs_as_text
+
     classes = list(design_classes().values())
     if args.format == "json":
         print(json.dumps(designs_as_json(classes), indent=2))
@@ -114,6 +120,7 @@ def cmd_designs(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the explorer app with Voila."""
+    from .core.protocol_file import load_protocol
     from .serve import serve
 
     if args.protocol:
@@ -129,6 +136,7 @@ def cmd_table(args: argparse.Namespace) -> int:
     import numpy as np
 
     from .core.errors import OutcomeStringError
+    from .core.protocol_file import load_protocol
     from .core.tables import decision_table, has_decision_table
     from .core.transitions import one_step, transitions_text
 
@@ -136,14 +144,15 @@ def cmd_table(args: argparse.Namespace) -> int:
         protocol = load_protocol(args.protocol)
     except ProtocolError as e:
         return _fail_protocol(args.protocol, e, "used")
-    if protocol.two_arm:
+    if len(protocol.arms) != 1:
         return _fail(f"{args.protocol}: `table` works on one-arm protocols; this one has two arms.")
-    design = protocol.build_design()
-    labels = [d.label for d in protocol.doses]
+    arm = protocol.arms[0]
+    design = arm.build_design(protocol.target)
+    labels = arm.labels
     if args.outcomes is None and has_decision_table(design):
         table = decision_table(design)
         if args.format == "json":
-            text = json.dumps({"target": protocol.target, "design": protocol.design.to_json(), **table.to_dict()},
+            text = json.dumps({"target": protocol.target, "design": arm.design.to_json(), **table.to_dict()},
                               indent=2) + "\n"
         else:
             text = (f"{design.title}, target {protocol.target}: decisions by patients and DLTs at the current dose"
@@ -151,11 +160,11 @@ def cmd_table(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return 0
     try:
-        steps = one_step(design, args.outcomes or "", np.asarray(protocol.truth))
+        steps = one_step(design, args.outcomes or "", np.asarray(arm.truth))
     except (OutcomeStringError, ValueError) as e:
         return _fail(f"--outcomes {args.outcomes!r} cannot be used: {e}")
     if args.format == "json":
-        sys.stdout.write(json.dumps({"target": protocol.target, "design": protocol.design.to_json(),
+        sys.stdout.write(json.dumps({"target": protocol.target, "design": arm.design.to_json(),
                                      "doses": labels, **steps.to_dict()}, indent=2) + "\n")
     else:
         sys.stdout.write(transitions_text(steps, labels, markdown=args.format == "md"))
@@ -175,6 +184,8 @@ def _run_arguments(p: argparse.ArgumentParser, exact_help: str, monte_carlo_help
     m.add_argument("--exact", action="store_true", help=exact_help)
     m.add_argument("--monte-carlo", action="store_true", help=monte_carlo_help)
     p.add_argument("--out", help="write to this file instead of standard output")
+    p.add_argument("--cache", metavar="DIR", help="reuse results stored in this folder, and store new ones there "
+                                                 "(the same protocol and seed give the same numbers)")
     p.add_argument("--format", choices=("json", "csv", "md"), default="json", help="output format (default json)")
 
 

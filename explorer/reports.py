@@ -7,15 +7,15 @@ import io
 from typing import Any
 
 from .core.designs.base import Design
-from .core.runner import Result, TwoArmResult
 
 CSV_COLUMNS = ("metric", "level", "label", "value", "stderr")
 TWO_ARM_CSV_COLUMNS = ("arm", *CSV_COLUMNS)
 
 
-def result_rows(result: Result) -> list[dict[str, Any]]:
-    """The OCs in long form: one row per metric and dose level (level empty for trial-level metrics)."""
-    return _rows(result.to_dict())
+def result_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
+    """One arm's OCs (simulate's JSON object) in long form: one row per metric and dose level (level empty for
+    trial-level metrics)."""
+    return _rows(d)
 
 
 def _rows(d: dict[str, Any]) -> list[dict[str, Any]]:
@@ -35,9 +35,9 @@ def _rows(d: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def two_arm_rows(result: TwoArmResult) -> list[dict[str, Any]]:
-    """Both arms' OCs in long form with an `arm` column, then the joint ones (arm "joint")."""
-    d = result.to_dict()
+def two_arm_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
+    """Both arms' OCs (simulate's JSON object) in long form with an `arm` column, then the joint ones (arm
+    "joint")."""
     rows = [{"arm": a["name"], **r} for a in d["arms"] for r in _rows(a)]
     j = d["joint"]
     for key in ("both_correct", "b_never_opens", "cap_reached", "sample_size", "dlts", "fraction_b"):
@@ -58,22 +58,22 @@ def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
     return buf.getvalue()
 
 
-def result_as_csv(result: Result | TwoArmResult) -> str:
-    """The OCs as a tidy CSV (columns [arm,] metric, level, label, value, stderr)."""
-    if isinstance(result, TwoArmResult):
-        return _csv(two_arm_rows(result), TWO_ARM_CSV_COLUMNS)
-    return _csv(result_rows(result), CSV_COLUMNS)
+def result_as_csv(d: dict[str, Any]) -> str:
+    """simulate's JSON object as a tidy CSV (columns [arm,] metric, level, label, value, stderr)."""
+    if "arms" in d:
+        return _csv(two_arm_rows(d), TWO_ARM_CSV_COLUMNS)
+    return _csv(result_rows(d), CSV_COLUMNS)
 
 
 def _pct(v: float) -> str:
     return f"{100 * v:.1f}%"
 
 
-def result_as_markdown(result: Result | TwoArmResult) -> str:
-    """The OCs as a short Markdown report."""
-    if isinstance(result, TwoArmResult):
-        return _two_arm_markdown(result.to_dict())
-    return _markdown(result.to_dict())
+def result_as_markdown(d: dict[str, Any]) -> str:
+    """simulate's JSON object as a short Markdown report."""
+    if "arms" in d:
+        return _two_arm_markdown(d)
+    return _markdown(d)
 
 
 def _two_arm_markdown(d: dict[str, Any]) -> str:
@@ -205,8 +205,8 @@ def design_catalogue(cls: type[Design]) -> dict[str, Any]:
     """One design's declaration as plain data."""
     return {
         "method": cls.method, "title": cls.title, "summary": cls.summary, "aliases": list(cls.aliases),
-        "exact": cls.exact,
-        "options": [{"name": o.name, "type": o.kind, "default": o.describe_default(), "valid": o.bounds_text(),
+        "exact": "exact" in cls.capabilities, "capabilities": sorted(c.value for c in cls.capabilities),
+        "options": [{"name": o.name, "type": o.kind.value, "default": o.describe_default(), "valid": o.bounds_text(),
                      "meaning": o.help} for o in cls.options],
     }
 

@@ -26,32 +26,32 @@ def test_every_registered_design_has_a_checkbox_and_its_declared_options(app):
 
 def test_every_design_runs_in_the_app_with_its_defaults(app):
     for method in design_classes():
-        app.designs.load(method, {})
+        app.designs.load([(method, {})])
         assert app.problems == [], (method, app.problems)
-        assert set(app.selection_view.source.data["design"]) == {method}
+        assert set(app.views.selection.source.data["design"]) == {method}
 
 
 def test_two_designs_side_by_side(app):
     app.designs.checks["a+b"].value = True
-    data = app.selection_view.source.data
+    data = app.views.selection.source.data
     assert data["x"][:2] == [("1e5 cells/kg", "3+3"), ("1e5 cells/kg", "a+b")]
     assert len(data["value"]) == 2 * 5
-    assert app.summary_view.source.data["design"] == ["3+3", "a+b"]
-    assert len(app.sample_size_view.lines.data["xs"]) == 2
+    assert app.views.summary.source.data["design"] == ["3+3", "a+b"]
+    assert len(app.views.sample_size.lines.data["xs"]) == 2
     assert len(app.designs.options.children) == 2
 
 
 def test_option_change_recomputes_and_bad_option_shows_message_under_that_design(app):
-    app.designs.load("a+b", {})
-    before = list(app.selection_view.source.data["value"])
+    app.designs.load([("a+b", {})])
+    before = list(app.views.selection.source.data["value"])
     form = app.designs.forms["a+b"]
     field = {f.option.name: f for f in form.fields}
     field["a"].widget.value = 4
-    assert list(app.selection_view.source.data["value"]) != before
-    good = list(app.selection_view.source.data["value"])
+    assert list(app.views.selection.source.data["value"]) != before
+    good = list(app.views.selection.source.data["value"])
     field["c"].widget.value = 6  # c > a is invalid (Lin & Shih)
     assert "cannot exceed a" in form.message.value
-    assert list(app.selection_view.source.data["value"]) == good
+    assert list(app.views.selection.source.data["value"]) == good
     field["c"].widget.value = 1
     assert form.message.value == ""
 
@@ -60,7 +60,7 @@ def test_unreadable_free_text_option_is_reported(app):
     method = next((m for m, c in design_classes().items() if any(o.kind == "floats" for o in c.options)), None)
     if method is None:
         pytest.skip("no design declares a list option")
-    app.designs.load(method, {})
+    app.designs.load([(method, {})])
     form = app.designs.forms[method]
     f = next(f for f in form.fields if f.option.kind == "floats")
     f.widget.value = "0.1, abc"
@@ -78,14 +78,14 @@ def test_decision_table_shown_for_designs_that_have_one(app):
     assert "No decision table for this design" in app.decision_view.body.value
     if "boin" not in design_classes():
         pytest.skip("BOIN is not registered")
-    app.designs.load("boin", {})
+    app.designs.load([("boin", {})])
     body = app.decision_view.body.value
     assert "<table" in body and "Escalate if # of DLT" in body
     assert "BOIN" in app.decision_view.title.value
 
 
 def test_the_simulated_trial_names_the_design_as_users_know_it(app):
-    app.designs.load("crm", {})
-    assert app.trial_view.fig.title.text.startswith("One simulated CRM trial: ")
-    app.designs.load("mtpi2", {})
-    assert app.trial_view.fig.title.text.startswith("One simulated mTPI-2 / Keyboard trial: ")
+    app.designs.load([("crm", {})])
+    assert app.walkthrough.one.fig.title.text.startswith("One simulated CRM trial: ")
+    app.designs.load([("mtpi2", {})])
+    assert app.walkthrough.one.fig.title.text.startswith("One simulated mTPI-2 / Keyboard trial: ")

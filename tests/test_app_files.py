@@ -6,10 +6,9 @@ import base64
 import json
 import re
 
+from explorer.api import simulate as run_protocol
 from explorer.app import ExplorerApp
-from explorer.core.protocol import loads_protocol
-from explorer.core.runner import run_protocol
-from explorer.reports import result_as_csv
+from explorer.core.protocol_file import loads_protocol
 
 ONE_ARM = "car4sar-arm-a"  # the single-arm preset (the app opens on the two-arm one)
 
@@ -27,8 +26,8 @@ def test_downloads_are_the_protocol_and_the_cli_csv(tmp_path):
     files = links(app)
     proto = files["car4sar-like-arm-a-only-cells-kg-3-3.json"]
     p = loads_protocol(proto)
-    assert p.seed == 77 and p.truth == (0.05, 0.12, 0.25, 0.45) and p.design.method == "3+3"
-    assert files["car4sar-like-arm-a-only-cells-kg-3-3-oc.csv"] == result_as_csv(run_protocol(p))
+    assert p.seed == 77 and p.arms[0].truth == (0.05, 0.12, 0.25, 0.45) and p.arms[0].design.method == "3+3"
+    assert files["car4sar-like-arm-a-only-cells-kg-3-3-oc.csv"] == run_protocol(p).to_csv()
 
 
 def test_two_designs_csv_has_a_design_column():
@@ -48,20 +47,20 @@ def test_upload_restores_a_session():
     assert app.ladder.label_list() == ["DL1", "DL2", "DL3", "DL4", "DL5"]
     assert app.settings.target.value == 0.3 and app.settings.start_dose.value == 2
     assert app.designs.picked() == ["a+b"]
-    assert app.protocols[0].design.options["a"] == 4
+    assert app.protocol.arms[0].design.options["a"] == 4
     assert "Opened mine.json" in app.files.message.value
     assert app.preset.value is None and app.title.value == "Uploaded"
-    assert len(app.selection_view.source.data["value"]) == 6
+    assert len(app.views.selection.source.data["value"]) == 6
 
 
 def test_bad_upload_shows_the_validator_message_and_changes_nothing():
     app = ExplorerApp(preset=ONE_ARM)
-    before = list(app.selection_view.source.data["value"])
+    before = list(app.views.selection.source.data["value"])
     app.upload(b'{"target": 0.25, "truth": [0.1, 1.4], "design": {"method": "3+3"}}', "bad.json")
     assert "bad.json" in app.files.message.value and "truth[1]" in app.files.message.value
     app.upload(b"{not json", "broken.json")
     assert "not valid JSON" in app.files.message.value
-    assert list(app.selection_view.source.data["value"]) == before
+    assert list(app.views.selection.source.data["value"]) == before
     assert app.truth.values() == [0.05, 0.12, 0.25, 0.45]
 
 

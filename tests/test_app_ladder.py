@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from explorer.app import ExplorerApp
-from explorer.app.scenarios import PRESETS, curve_from_mtd, log_ladder
+from explorer.core.scenarios import curve_from_mtd, log_ladder
+from explorer.presets import ORDER, preset
 
 ONE_ARM = "car4sar-arm-a"  # the single-arm preset (the app opens on the two-arm one)
 
@@ -12,8 +13,8 @@ def test_more_levels_extend_truth_and_plots():
     app = ExplorerApp(preset=ONE_ARM)
     app.ladder.levels.value = 6
     assert len(app.truth.boxes) == 6
-    assert len(app.truth_view.points.data["y"]) == 6
-    assert len(app.selection_view.source.data["value"]) == 7  # six doses and "none"
+    assert len(app.views.truth.points.data["y"]) == 6
+    assert len(app.views.selection.source.data["value"]) == 7  # six doses and "none"
     values = app.truth.values()
     assert values == sorted(values)
 
@@ -24,7 +25,7 @@ def test_log_fill_and_labels():
     app.ladder.fill_low.value, app.ladder.fill_high.value = "1e5", "1e7"
     app.ladder.fill.click()
     assert [v.value for v in app.ladder.values] == [1e5, 1e6, 1e7]
-    assert app.truth_view.points.data["label"] == ["1e5 cells/kg", "1e6 cells/kg", "1e7 cells/kg"]
+    assert app.views.truth.points.data["label"] == ["1e5 cells/kg", "1e6 cells/kg", "1e7 cells/kg"]
     assert log_ladder(1e5, 3e6, 4) == [1e5, 3.1e5, 9.7e5, 3e6]
 
 
@@ -37,7 +38,7 @@ def test_dose_minus_one_adds_a_level_below_and_keeps_the_start():
     assert app.truth.values()[0] < app.truth.values()[1]
     assert app.settings.start_dose.value == 2
     assert app.problems == []
-    assert app.protocols[0].start_dose == 2
+    assert app.protocol.arms[0].start_dose == 2
 
 
 def test_bad_ladder_value_shows_message_next_to_ladder():
@@ -54,33 +55,35 @@ def test_curve_generator_and_random_scenario():
     app.truth.generate.click()
     assert app.truth.values() == curve_from_mtd(4, 2, 0.25, 1.0)
     assert app.truth.values()[1] == 0.25
-    assert list(app.truth_view.mtd.data["x"]) == [2]
+    assert list(app.views.truth.mtd.data["x"]) == [2]
     app.truth.random.click()
     r1 = app.truth.values()
     assert r1 == sorted(r1) and all(0 < v < 1 for v in r1)
-    assert app.truth_view.points.data["y"] == r1
+    assert app.views.truth.points.data["y"] == r1
 
 
 def test_presets_load_whole_scenarios():
     app = ExplorerApp(preset=ONE_ARM)
-    for name, preset in PRESETS.items():
-        app.preset.value = name
-        assert app.truth.values() == list(preset.truth)
-        assert app.arms.two == preset.two_arm
-        assert app.truth_b.values() == list(preset.truth_b or preset.truth)
-        assert app.settings.target.value == preset.target
-        assert app.truth_view.points.data["label"] == list(preset.labels)
+    for key in ORDER:
+        p = preset(key)
+        app.preset.value = key
+        assert app.truth.values() == list(p.arms[0].truth)
+        assert app.arms.two == (p.arm_design is not None)
+        assert app.truth_b.values() == list(p.arms[-1].truth)
+        assert app.settings.target.value == p.target
+        assert app.views.truth.points.data["label"] == p.arms[0].labels
         assert app.problems == []
-    app.preset.value = "All doses too toxic"
-    assert app.truth_view.mtd.data["x"] == []
+        assert app.protocol == p  # the controls hold the preset file's protocol, nothing lost
+    app.preset.value = "all-toxic"
+    assert app.views.truth.mtd.data["x"] == []
 
 
 def test_dragging_a_point_in_the_browser_sets_the_truth():
     app = ExplorerApp(preset=ONE_ARM)
-    data = dict(app.truth_view.points.data)
+    data = dict(app.views.truth.points.data)
     data["y"] = [0.05, 0.4, 0.25, 0.45]
     data["x"] = [1, 2.2, 3, 4]  # a drag moves x too; it is ignored
-    app.truth_view.points.data = data
+    app.views.truth.points.data = data
     assert app.truth.values()[1] == 0.4
-    assert app.protocols[0].truth[1] == 0.4
-    assert app.truth_view.points.data["x"] == [1, 2, 3, 4]
+    assert app.protocol.arms[0].truth[1] == 0.4
+    assert app.views.truth.points.data["x"] == [1, 2, 3, 4]

@@ -7,9 +7,9 @@ from functools import partial
 import numpy as np
 import pytest
 
+from explorer.api import simulate as run_protocol
 from explorer.app import ExplorerApp
-from explorer.core.protocol import protocol_from_dict
-from explorer.core.runner import run_protocol
+from explorer.core.validation import protocol_from_dict
 
 CAR4SAR = {"target": 0.25, "truth": [0.05, 0.12, 0.25, 0.45], "design": {"method": "3+3"},
            "doses": [{"label": f"{v:.0e}".replace("+0", "") + " cells/kg", "value": v, "unit": "cells/kg"}
@@ -24,19 +24,19 @@ def fresh():
 
 
 def selection(app: ExplorerApp) -> list[float]:
-    return list(app.selection_view.source.data["value"])
+    return list(app.views.selection.source.data["value"])
 
 
 def test_default_app_shows_car4sar_preset_exact(fresh):
     app = fresh()
     oc = run_protocol(protocol_from_dict(CAR4SAR)).oc
     np.testing.assert_allclose(selection(app), [*oc.selection, oc.no_selection], atol=1e-12)
-    assert app.truth_view.points.data["y"] == [0.05, 0.12, 0.25, 0.45]
-    assert list(app.truth_view.mtd.data["x"]) == [3]
-    assert app.truth_view.points.data["label"][0] == "1e5 cells/kg"
+    assert app.views.truth.points.data["y"] == [0.05, 0.12, 0.25, 0.45]
+    assert list(app.views.truth.mtd.data["x"]) == [3]
+    assert app.views.truth.points.data["label"][0] == "1e5 cells/kg"
     assert "Illustrative" in app.preset_note.value
     assert "exact" in app.status.text.value
-    assert app.summary_view.source.data["pcs"] == [pytest.approx(oc.pcs)]
+    assert app.views.summary.source.data["pcs"] == [pytest.approx(oc.pcs)]
 
 
 def test_truth_change_recomputes(fresh):
@@ -47,7 +47,7 @@ def test_truth_change_recomputes(fresh):
     assert after != before
     expected = run_protocol(protocol_from_dict({**CAR4SAR, "truth": [0.05, 0.3, 0.25, 0.45]})).oc
     np.testing.assert_allclose(after[:4], expected.selection, atol=1e-12)
-    assert app.truth_view.points.data["y"][1] == 0.3
+    assert app.views.truth.points.data["y"][1] == 0.3
 
 
 def test_bad_truth_shows_message_and_keeps_last_results(fresh):
@@ -57,7 +57,7 @@ def test_bad_truth_shows_message_and_keeps_last_results(fresh):
     assert "Dose level 3" in app.truth.message.value and "outside [0, 1]" in app.truth.message.value
     assert "p1x-error" in app.status.text.value
     assert selection(app) == before
-    assert app.truth_view.points.data["y"][2] == 0.25  # the plot still shows the last valid truth
+    assert app.views.truth.points.data["y"][2] == 0.25  # the plot still shows the last valid truth
     assert app.settings.target_message.value == ""
     app.truth.boxes[2].value = 0.2
     assert app.truth.message.value == ""
@@ -83,33 +83,34 @@ def test_monte_carlo_has_whiskers_and_matches_the_cli(fresh):
     app.settings.method.value = "monte-carlo"
     oc = run_protocol(protocol_from_dict({**CAR4SAR, "trials": 3000, "method": "monte-carlo"})).oc
     np.testing.assert_allclose(selection(app), [*oc.selection, oc.no_selection], atol=1e-12)
-    data = app.selection_view.source.data
+    data = app.views.selection.source.data
     assert all(u > v for u, v in zip(data["upper"][:4], data["value"][:4]) if 0 < v < 1)
     assert "3,000 of 3,000" in app.status.text.value
-    assert app.summary_view.source.data["how"] == ["MC, 3,000 trials"]
+    assert app.views.summary.source.data["how"] == ["MC, 3,000 trials"]
 
 
 def test_non_monotone_truth_warns_but_computes(fresh):
     app = fresh()
     app.truth.boxes[3].value = 0.1
     assert "not increasing" in app.truth.message.value and "p1x-warn" in app.truth.message.value
-    assert app.truth_view.points.data["y"][3] == 0.1
+    assert app.views.truth.points.data["y"][3] == 0.1
 
 
 def test_refresh_puts_current_data_into_widget_state(fresh):
     app = fresh()
     app.truth.boxes[1].value = 0.333
-    assert "0.333" not in str(app.bokeh_widgets["truth"].render_bundle["docs_json"])  # state from build time
+    assert "0.333" not in str(app.layout.bokeh["truth"].render_bundle["docs_json"])  # state from build time
     app.refresh()
-    assert "0.333" in str(app.bokeh_widgets["truth"].render_bundle["docs_json"])
+    assert "0.333" in str(app.layout.bokeh["truth"].render_bundle["docs_json"])
 
 
 def test_exact_when_not_feasible_says_so_next_to_compute(fresh):
     app = fresh()
-    app.designs.load("blrm", {})
+    app.designs.load([("crm", {"cohort_size": 1, "max_n": 60})])
     good = selection(app)
     app.settings.method.value = "exact"
     assert "exact results are not available" in app.settings.run_message.value
+    assert "60 patients in cohorts of 1" in app.settings.run_message.value
     assert selection(app) == good
     app.settings.method.value = "auto"
     assert app.settings.run_message.value == ""

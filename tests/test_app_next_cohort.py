@@ -86,7 +86,7 @@ def test_a_bad_trial_so_far_does_not_leave_another_designs_answer_on_screen(app)
 
 @pytest.mark.parametrize("method", ["boin", "crm", "blrm"])
 def test_every_design_answers_with_probabilities_that_sum_to_one(app, method):
-    app.designs.load(method, {})
+    app.designs.load([(method, {})])
     app.next_view.history.value = "1NNN"
     shown = rows(app)
     assert shown and sum(r[2] for r in shown) == pytest.approx(1, abs=3e-3)
@@ -94,7 +94,7 @@ def test_every_design_answers_with_probabilities_that_sum_to_one(app, method):
 
 def test_two_arms_use_arm_a_truth():
     app = ExplorerApp()
-    assert app.protocols[0].two_arm
+    assert app.protocol.arm_design is not None
     assert "the truth of Arm A (systemic)" in app.next_view.table.value
     pa = app.truth.values()[0]
     assert [r[2] for r in rows(app)] == pytest.approx([binomial(3, y, pa) for y in range(4)], abs=5e-4)

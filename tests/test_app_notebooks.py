@@ -25,9 +25,9 @@ def test_teaching_lesson_runs(monkeypatch, capsys):
         if cell["cell_type"] == "code":
             exec("".join(cell["source"]), ns)  # noqa: S102 - our own notebook
     lesson = ns["lesson"]
-    assert lesson.summary_view.source.data["design"] == ["3+3", "crm"]
-    assert lesson.protocols[1].design.options["max_n"] == 18
-    assert lesson.truth_view.mtd.data["x"] == [2]
+    assert lesson.views.summary.source.data["design"] == ["3+3", "crm"]
+    assert lesson.protocol.compare[0].options["max_n"] == 18
+    assert lesson.views.truth.mtd.data["x"] == [2]
     assert "crm: P(correct)" in capsys.readouterr().out
 
 

@@ -6,10 +6,10 @@ import math
 
 import numpy as np
 import pytest
+from engine_helpers import simulate_trials
 from scipy import integrate, special
 
 from explorer.core.designs.blrm import BLRM
-from explorer.core.engine import simulate
 from explorer.core.errors import ProtocolError
 
 
@@ -164,8 +164,8 @@ def test_dose_values_must_fit_the_ladder():
 
 def test_only_the_ratio_to_the_reference_dose_matters():
     truth = np.array([0.05, 0.1, 0.25, 0.4, 0.55])
-    a = simulate(BLRM(5, 0.25, dose_values=[1, 2, 3, 4, 5]), truth, 300, np.random.default_rng(1))
-    b = simulate(BLRM(5, 0.25, dose_values=[100, 200, 300, 400, 500], reference_dose=300), truth, 300,
+    a = simulate_trials(BLRM(5, 0.25, dose_values=[1, 2, 3, 4, 5]), truth, 300, np.random.default_rng(1))
+    b = simulate_trials(BLRM(5, 0.25, dose_values=[100, 200, 300, 400, 500], reference_dose=300), truth, 300,
                  np.random.default_rng(1))
     np.testing.assert_array_equal(a.selected, b.selected)
     np.testing.assert_array_equal(a.n, b.n)
@@ -179,10 +179,9 @@ LADDER = {"target": 0.25, "truth": [0.05, 0.12, 0.25, 0.45], "trials": 2000, "se
 
 
 def _ocs(raw: dict, method: str = "exact") -> dict:
-    from explorer.core.protocol import protocol_from_dict
-    from explorer.core.runner import run_protocol
+    import explorer
 
-    d = run_protocol(protocol_from_dict(raw), method=method).to_dict()
+    d = explorer.simulate(raw, method=method).to_dict()
     return {k: d[k] for k in ("selection", "no_selection", "patients", "dlts", "sample_size")}
 
 
@@ -198,18 +197,18 @@ def test_blrm_takes_its_dose_values_from_the_ladder(method):
 
 
 def test_an_explicit_dose_values_option_overrides_the_ladder():
-    from explorer.core.protocol import protocol_from_dict
+    from explorer.core.validation import protocol_from_dict
 
     p = protocol_from_dict({**LADDER, "design": {"method": "blrm", "dose_values": [1, 2, 4, 8]}})
-    d = p.build_design()
+    d = p.build_designs()[0]
     assert d.values.tolist() == [1, 2, 4, 8] and d.reference == 2 and d.ladder_values == tuple(CELLS)
-    d = protocol_from_dict({**LADDER, "design": {"method": "blrm"}}).build_design()
+    d = protocol_from_dict({**LADDER, "design": {"method": "blrm"}}).build_designs()[0]
     assert d.values.tolist() == CELLS and d.reference == 3e5  # the lower middle dose of four
-    assert protocol_from_dict({**LADDER, "design": {"method": "blrm"}}).design.options["dose_values"] is None
+    assert protocol_from_dict({**LADDER, "design": {"method": "blrm"}}).arms[0].design.options["dose_values"] is None
 
 
 def test_ladder_values_reach_each_arm_of_a_two_arm_protocol():
-    from explorer.core.protocol import protocol_from_dict
+    from explorer.core.validation import protocol_from_dict
 
     arms = [{"name": "A", "truth": [0.05, 0.1, 0.2, 0.3]},
             {"name": "B", "truth": [0.1, 0.2, 0.3, 0.4], "doses": ["b1", "b2", "b3", "b4"]}]

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from engine_helpers import simulate_trials
 
 from explorer.core.designs import find_design
 from explorer.core.designs.boin import boin_boundaries
-from explorer.core.engine import simulate
 from explorer.core.tables import decision_table
 
 REF = json.loads((Path(__file__).parent / "data" / "boin_get_oc.json").read_text())
@@ -28,7 +28,7 @@ def reference_design():
 def z_scores(sc: dict) -> dict[str, np.ndarray]:
     """(R − ours) / SE of the difference for every figure of one scenario (ours: 10,000 Monte Carlo trials)."""
     truth = np.asarray(sc["truth"])
-    res = simulate(reference_design(), truth, TRIALS, np.random.default_rng(20240601))
+    res = simulate_trials(reference_design(), truth, TRIALS, np.random.default_rng(20240601))
     K = truth.size
     sel = np.array([np.mean(res.selected == k) for k in range(K)] + [np.mean(res.selected == -1)])
     r_sel = np.append(sc["selection"], sc["no_selection"])

@@ -134,12 +134,12 @@ CRM18 = '{"method": "crm", "max_n": 18}'
 
 
 def _expected_comparison(path, specs: list[dict], method: str, **overrides) -> dict:
-    from explorer.core.compare import compare_designs
-    from explorer.core.protocol import load_protocol, parse_design
+    import explorer
+    from explorer.core.validation import parse_design
 
-    p = load_protocol(path)
+    p = explorer.load_protocol(path)
     p = p.with_changes(**overrides) if overrides else p
-    return compare_designs(p, [p.design, *(parse_design(s, p) for s in specs)], method).to_dict()
+    return explorer.compare(p, [parse_design(s, p) for s in specs], method=method).to_dict()
 
 
 def test_compare_json_equals_compare_designs(protocol_file):
@@ -205,12 +205,12 @@ def test_compare_bad_spec_exits_2_with_the_field_named(protocol_file, specs, wor
         assert w in r.stderr
 
 
-def test_compare_refuses_nothing_to_compare_two_arms_and_infeasible_exact(protocol_file, tmp_path):
+def test_compare_refuses_nothing_to_compare_and_infeasible_exact(protocol_file, tmp_path):
     r = cli("compare", str(protocol_file))
     assert r.returncode == 2 and "nothing to compare" in r.stderr and "Traceback" not in r.stderr
     two = Path(__file__).parent.parent / "examples" / "car4sar-two-arm.json"
-    r = cli("compare", str(two), "--design", "boin")
-    assert r.returncode == 2 and "one-arm" in r.stderr and "Traceback" not in r.stderr
+    r = cli("compare", str(two), "--design", "boin", "--trials", "300")  # two arms: each design in both arms
+    assert r.returncode == 0 and [d["label"] for d in json.loads(r.stdout)["designs"]] == ["3+3", "boin"]
     r = cli("compare", str(protocol_file), "--design", '{"method": "crm", "cohort_size": 1, "max_n": 60}', "--exact")
     assert r.returncode == 2 and "--monte-carlo" in r.stderr and "Traceback" not in r.stderr
 
@@ -230,7 +230,7 @@ def test_exact_on_a_design_too_large_to_enumerate_says_why_and_what_to_use(tmp_p
                                 "design": {"method": "boin", "max_n": 36, "cohort_size": 1}}))
     r = cli("simulate", str(path), "--exact")
     assert r.returncode == 2 and "Traceback" not in r.stderr
-    assert "boin: 36 patients in cohorts of 1 have too many outcome sequences to enumerate" in r.stderr
+    assert "boin: 36 patients in cohorts of 1" in r.stderr and "states" in r.stderr
     assert "--monte-carlo" in r.stderr
     r = cli("simulate", str(path), "--trials", "500")  # auto: Monte Carlo, and it says so
     assert r.returncode == 0 and json.loads(r.stdout)["method"] == "monte-carlo"

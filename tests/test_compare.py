@@ -8,11 +8,22 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from explorer.core.compare import compare_designs, compare_protocol, design_labels
+import explorer
 from explorer.core.designs import find_design
 from explorer.core.errors import ProtocolError
-from explorer.core.protocol import DesignSpec, protocol_from_dict
-from explorer.core.runner import run_protocol
+from explorer.core.outputs import design_labels
+from explorer.core.protocol import DesignSpec
+from explorer.core.validation import protocol_from_dict
+
+
+def compare_designs(protocol, designs, method="auto"):
+    """The first design as the protocol's own, the others compared with it on common patients."""
+    first, *others = designs
+    return explorer.compare(protocol.with_changes(design=first.to_json()), others, method=method)
+
+
+def compare_protocol(protocol, others=None, method=None, trials=None, seed=None):
+    return explorer.compare(protocol, others, method=method, trials=trials, seed=seed)
 
 PROTO = protocol_from_dict({"target": 0.25, "truth": [0.05, 0.12, 0.25, 0.45, 0.6], "design": {"method": "3+3"},
                             "trials": 20000, "seed": 4})
@@ -64,7 +75,7 @@ BOIN18 = DesignSpec("boin", {**find_design("boin").resolve_options({"max_n": 18}
 
 
 def test_pairing_makes_3plus3_against_boin_more_precise_than_unpaired():
-    mc = compare_designs(CAR, [CAR.design, BOIN18], method="monte-carlo")
+    mc = compare_designs(CAR, [CAR.arms[0].design, BOIN18], method="monte-carlo")
     a, b = mc.ocs
     for key in ("pcs", "acceptable"):
         unpaired = np.hypot(a.stderr[key], b.stderr[key])
@@ -74,10 +85,11 @@ def test_pairing_makes_3plus3_against_boin_more_precise_than_unpaired():
 
 
 def test_paired_standard_errors_describe_the_spread_around_the_exact_difference():
-    exact = compare_designs(CAR, [CAR.design, BOIN18], method="exact").differences[0]
+    exact = compare_designs(CAR, [CAR.arms[0].design, BOIN18], method="exact").differences[0]
     z, err_pcs, unpaired_pcs = [], [], []
     for seed in range(40):
-        mc = compare_designs(CAR.with_changes(trials=1000, seed=seed), [CAR.design, BOIN18], method="monte-carlo")
+        mc = compare_designs(CAR.with_changes(trials=1000, seed=seed), [CAR.arms[0].design, BOIN18],
+                             method="monte-carlo")
         diff = mc.differences[0]
         z += [(diff[k][0] - exact[k][0]) / diff[k][1] for k in ("pcs", "selection[2]", "sample_size", "total_dlts")]
         err_pcs.append(diff["pcs"][0] - exact["pcs"][0])
@@ -107,25 +119,34 @@ def test_protocol_compare_list_is_validated_like_design_with_field_names():
     assert 'Did you mean "compare"' in str(e.value)
 
 
-def test_two_arm_protocol_with_compare_is_refused():
+def test_two_arm_compare_runs_each_design_in_both_arms_on_common_patients():
     raw = json.loads((Path(__file__).parent.parent / "examples" / "car4sar-two-arm.json").read_text())
-    with pytest.raises(ProtocolError) as e:
-        protocol_from_dict({**raw, "compare": ["boin"]})
-    assert [q.field for q in e.value.problems] == ["compare"] and "one-arm" in str(e.value)
-    with pytest.raises(ProtocolError, match="one-arm"):
-        compare_protocol(protocol_from_dict(raw), [BOIN18])
+    p = protocol_from_dict({**raw, "compare": [{"method": "boin", "max_n": 12}], "trials": 2000})
+    c = explorer.compare(p, method="monte-carlo")
+    d = c.to_dict()
+    assert [x["design"]["method"] for x in d["designs"]] == ["3+3", "boin"]
+    assert [a["name"] for a in d["designs"][1]["arms"]] == ["A (systemic)", "B (systemic + local)"]
+    assert "joint" in d["designs"][1] and "joint.both_correct" in d["differences"][0]
+    diff = c.differences[0]
+    pcs_a = [t.arms[0].pcs for t in c.trials_oc]
+    assert diff["arms[0].pcs"][0] == pytest.approx(pcs_a[1] - pcs_a[0], abs=1e-12)
+    both = [t.joint.both_correct for t in c.trials_oc]
+    assert diff["joint.both_correct"][0] == pytest.approx(both[1] - both[0], abs=1e-12)
+    assert diff["joint.both_correct"][1] < np.hypot(*(t.joint.stderr["both_correct"] for t in c.trials_oc))
+    ex = explorer.compare(p, method="exact")
+    assert ex.method == "exact" and ex.differences[0]["arms[1].pcs"][1] == 0.0
 
 
 def test_simulate_ignores_the_compare_list():
     with_list = CAR.with_changes(compare=["boin"])
-    assert with_list.compare and run_protocol(with_list).oc.to_dict() == run_protocol(CAR).oc.to_dict()
+    assert with_list.compare and explorer.simulate(with_list).oc.to_dict() == explorer.simulate(CAR).oc.to_dict()
 
 
 def test_compare_protocol_uses_the_file_list_overrides_and_refuses_nothing_to_compare():
     p = CAR.with_changes(compare=[{"method": "boin", "max_n": 18}], method="monte-carlo")
     c = compare_protocol(p, trials=500, seed=3)
     assert c.method == "monte-carlo" and c.trials == 500 and c.protocol.seed == 3
-    assert c.to_dict() == compare_designs(CAR.with_changes(trials=500, seed=3), [CAR.design, BOIN18],
+    assert c.to_dict() == compare_designs(CAR.with_changes(trials=500, seed=3), [CAR.arms[0].design, BOIN18],
                                           "monte-carlo").to_dict() | {"warnings": [], "title": None}
     assert compare_protocol(p, method="exact").method == "exact"
     with pytest.raises(ProtocolError, match="nothing to compare"):
@@ -136,5 +157,5 @@ def test_compare_protocol_uses_the_file_list_overrides_and_refuses_nothing_to_co
 
 
 def test_labels_name_changed_options_and_tell_equal_designs_apart():
-    assert design_labels([CAR.design, BOIN18, BOIN18], 0.25, 4) == ["3+3", "boin (max_n = 18) #2",
+    assert design_labels([CAR.arms[0].design, BOIN18, BOIN18], 0.25, 4) == ["3+3", "boin (max_n = 18) #2",
                                                                     "boin (max_n = 18) #3"]

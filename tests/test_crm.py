@@ -8,11 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from engine_helpers import simulate_trials
 from scipy import integrate, optimize, special
 
 from explorer.core.designs.calibration import calibrate_skeleton
 from explorer.core.designs.crm import CRM
-from explorer.core.engine import ExactTooLarge, enumerate_exact, simulate
+from explorer.core.engine import enumerate_exact
 from explorer.core.errors import ProtocolError
 from explorer.core.oc import summarise
 
@@ -208,8 +209,8 @@ def test_safety_stop_needs_the_minimum_at_the_lowest_dose_and_the_probability():
 
 def test_all_toxic_truth_stops_with_safety_and_runs_to_max_n_without():
     truth = np.full(6, 0.9)
-    on = simulate(CRM(6, 0.25, max_n=24), truth, 2000, np.random.default_rng(1))
-    off = simulate(_dfcrm_design(cohort_size=3, max_n=24), truth, 2000, np.random.default_rng(1))
+    on = simulate_trials(CRM(6, 0.25, max_n=24), truth, 2000, np.random.default_rng(1))
+    off = simulate_trials(_dfcrm_design(cohort_size=3, max_n=24), truth, 2000, np.random.default_rng(1))
     assert (on.selected == -1).mean() > 0.95 and on.n.sum(axis=1).mean() < 8
     assert np.all(off.selected == 0) and np.all(off.n.sum(axis=1) == 24)
 
@@ -219,7 +220,7 @@ def test_all_toxic_truth_stops_with_safety_and_runs_to_max_n_without():
 @pytest.mark.parametrize("sc", REF["scenarios"], ids=[s["name"] for s in REF["scenarios"]])
 def test_operating_characteristics_match_dfcrm_crmsim(sc):
     truth = np.array(sc["truth"])
-    res = simulate(_dfcrm_design(), truth, OUR_TRIALS, np.random.default_rng(20261125))
+    res = simulate_trials(_dfcrm_design(), truth, OUR_TRIALS, np.random.default_rng(20261125))
     oc = summarise(res, truth, REF["target"])
     # selection: two-proportion z with the pooled rate for R's side (R's own rate can be 0 out of 2,000)
     ours = np.append(oc.selection, oc.no_selection)
@@ -240,7 +241,6 @@ def test_operating_characteristics_match_dfcrm_crmsim(sc):
 def test_exact_operating_characteristics_are_within_dfcrms_monte_carlo_error(sc):
     """Exact enumeration (24 patients one at a time is small enough) against R's 2,000 trials: only R's error."""
     design = _dfcrm_design()
-    assert design.exact
     truth = np.array(sc["truth"])
     res = enumerate_exact(design, truth)
     oc = summarise(res, truth, REF["target"])
@@ -263,9 +263,18 @@ def test_select_now_is_the_recommendation_or_none_under_the_safety_stop():
     assert got[0] == _recommendation_by_quadrature(d, n[0], x[0]) and got[1] == -1
 
 
-def test_exact_is_offered_only_for_small_outcome_trees():
-    assert CRM(6, 0.25, cohort_size=3, max_n=36).exact
-    assert CRM(6, 0.25, cohort_size=1, max_n=24).exact
-    assert not CRM(6, 0.25, cohort_size=1, max_n=36).exact
-    with pytest.raises(ExactTooLarge):
-        enumerate_exact(CRM(6, 0.25, cohort_size=1, max_n=36), np.full(6, 0.3))
+def test_exact_within_the_hard_limit_and_refused_beyond_it():
+    import explorer
+    from explorer.core.errors import EXACT_NOT_AVAILABLE
+
+    def proto(cohort: int, max_n: int) -> dict:
+        return {"target": 0.25, "truth": [0.05, 0.1, 0.2, 0.3, 0.45, 0.6], "trials": 200,
+                "design": {"method": "crm", "cohort_size": cohort, "max_n": max_n}}
+
+    assert explorer.simulate(proto(3, 36), method="exact").method == "exact"
+    assert explorer.simulate(proto(1, 24), method="exact").method == "exact"
+    with pytest.raises(ProtocolError) as e:
+        explorer.simulate(proto(1, 48), method="exact")
+    assert e.value.problems[0].code == EXACT_NOT_AVAILABLE
+    assert "48 patients in cohorts of 1" in str(e.value) and "states" in str(e.value)
+

@@ -7,12 +7,13 @@ from math import comb
 
 import numpy as np
 import pytest
+from engine_helpers import simulate_trials
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explorer.core.designs import find_design
 from explorer.core.designs.interval import DEESCALATE, ESCALATE, STAY, isotonic_select
-from explorer.core.engine import enumerate_exact, simulate
+from explorer.core.engine import enumerate_exact
 from explorer.core.oc import summarise
 
 E, S, D = ESCALATE, STAY, DEESCALATE
@@ -211,7 +212,7 @@ def test_exact_agrees_with_monte_carlo_small_trial(method):
     d = make(method, K=4, max_n=12, cohort_size=3)
     ex = summarise(enumerate_exact(d, truth), truth, 0.25)
     trials = 20_000
-    mc = summarise(simulate(d, truth, trials, np.random.default_rng(11)), truth, 0.25)
+    mc = summarise(simulate_trials(d, truth, trials, np.random.default_rng(11)), truth, 0.25)
     p = np.append(ex.selection, ex.no_selection)
     se = np.sqrt(p * (1 - p) / trials)
     assert np.all(np.abs(np.append(mc.selection, mc.no_selection) - p) <= 4 * se + 1e-12)
@@ -220,23 +221,17 @@ def test_exact_agrees_with_monte_carlo_small_trial(method):
     assert ex.selection.sum() + ex.no_selection == pytest.approx(1.0, abs=1e-12)
 
 
-@pytest.mark.parametrize("max_n,cohort,offered", [(18, 3, True), (36, 3, True), (42, 3, True), (48, 3, False),
-                                                  (24, 1, True), (28, 1, False), (36, 2, False)])
-def test_exact_offered_only_where_it_is_quick(max_n, cohort, offered):
-    assert make("boin", K=6, max_n=max_n, cohort_size=cohort).exact is offered
+@pytest.mark.parametrize("max_n,cohort,method", [(18, 3, "exact"), (36, 3, "exact"), (42, 3, "exact"),
+                                                 (48, 3, "monte-carlo"), (24, 1, "exact"), (36, 1, "monte-carlo")])
+def test_auto_is_exact_where_it_answers_at_once(max_n, cohort, method):
+    import explorer
 
-
-def test_runner_falls_back_to_monte_carlo_for_large_trials():
-    from explorer.core.protocol import protocol_from_dict
-    from explorer.core.runner import run_protocol
-
-    def proto(max_n: int):
-        return protocol_from_dict({"target": 0.25, "truth": [0.05, 0.1, 0.25, 0.4], "trials": 200, "seed": 1,
-                                   "design": {"method": "boin", "max_n": max_n}})
-
-    res = run_protocol(proto(48), method="auto")
-    assert res.oc.method == "monte-carlo" and res.note and "Monte Carlo used" in res.note
-    assert run_protocol(proto(18), method="auto").oc.method == "exact"
+    truth = [0.02, 0.05, 0.1, 0.2, 0.3, 0.45]
+    res = explorer.simulate({"target": 0.25, "truth": truth, "trials": 200, "seed": 1,
+                             "design": {"method": "boin", "max_n": max_n, "cohort_size": cohort}}, method="auto")
+    assert res.method == method
+    if method == "monte-carlo":
+        assert any("Monte Carlo used" in n for n in res.notes)
 
 
 @pytest.mark.parametrize("method,opts,field", [

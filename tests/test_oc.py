@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from engine_helpers import simulate_trials
 
 from explorer.core.designs import ThreePlusThree
-from explorer.core.engine import TrialResults, enumerate_exact, simulate
+from explorer.core.engine import TrialResults, enumerate_exact
 from explorer.core.oc import acceptable_doses, summarise, true_mtd
 
 
@@ -57,7 +58,7 @@ def test_pcs_is_no_selection_when_no_dose_is_acceptable():
 
 def test_monte_carlo_standard_errors_follow_the_binomial_formula():
     truth = np.array([0.05, 0.12, 0.25, 0.45])
-    res = simulate(ThreePlusThree(4, 0.25), truth, 5000, np.random.default_rng(0))
+    res = simulate_trials(ThreePlusThree(4, 0.25), truth, 5000, np.random.default_rng(0))
     oc = summarise(res, truth, 0.25)
     np.testing.assert_allclose(oc.stderr["selection"], np.sqrt(oc.selection * (1 - oc.selection) / 4999), rtol=1e-9)
     n = res.n[:, 0]

@@ -11,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explorer.core.errors import ProtocolError
-from explorer.core.protocol import Dose, load_protocol, loads_protocol, protocol_from_dict, save_protocol
+from explorer.core.protocol import Dose
+from explorer.core.protocol_file import load_protocol, loads_protocol, save_protocol
+from explorer.core.validation import protocol_from_dict
 
 GOOD = {
     "title": "CAR4SAR, Arm A",
@@ -38,24 +40,24 @@ def with_(**changes):
 
 def test_the_contract_example_loads():
     p = protocol_from_dict(GOOD)
-    assert p.n_doses == 4 and p.target == 0.25 and p.start_dose == 1
-    assert p.doses[0] == Dose("1e5 cells/kg")
-    assert p.design.method == "3+3" and p.design.options == {"variant": "standard"}
+    assert p.arms[0].n_doses == 4 and p.target == 0.25 and p.arms[0].start_dose == 1
+    assert p.arms[0].doses[0] == Dose("1e5 cells/kg")
+    assert p.arms[0].design.method == "3+3" and p.arms[0].design.options == {"variant": "standard"}
     assert p.warnings == ()
 
 
 def test_defaults_when_optional_keys_are_omitted():
     p = protocol_from_dict({"target": 0.3, "truth": [0.1, 0.2, 0.3], "design": {"method": "3+3"}})
-    assert [d.label for d in p.doses] == ["DL1", "DL2", "DL3"]
-    assert p.start_dose == 1 and p.trials == 10000 and p.seed == 2024 and p.method == "auto"
+    assert [d.label for d in p.arms[0].doses] == ["DL1", "DL2", "DL3"]
+    assert p.arms[0].start_dose == 1 and p.trials == 10000 and p.seed == 2024 and p.method == "auto"
 
 
 def test_dose_objects_with_values_and_units():
     p = protocol_from_dict(with_(doses=[{"label": "low", "value": 1e5, "unit": "cells/kg"},
                                         {"value": 3e5, "unit": "cells/kg"}, {"label": "c", "value": 1e6},
                                         {"label": "d", "value": 3e6}]))
-    assert p.doses[0] == Dose("low", 1e5, "cells/kg")
-    assert p.doses[1].label == "300000 cells/kg"
+    assert p.arms[0].doses[0] == Dose("low", 1e5, "cells/kg")
+    assert p.arms[0].doses[1].label == "300000 cells/kg"
 
 
 def test_round_trip_through_a_file(tmp_path):
@@ -69,13 +71,13 @@ def test_round_trip_through_a_file(tmp_path):
 
 
 def test_method_names_are_case_insensitive():
-    assert protocol_from_dict(with_(design={"method": "A+B"})).design.method == "a+b"
+    assert protocol_from_dict(with_(design={"method": "A+B"})).arms[0].design.method == "a+b"
 
 
 def test_non_monotone_truth_is_allowed_with_a_warning():
     p = protocol_from_dict(with_(truth=[0.05, 0.30, 0.20, 0.45]))
     assert len(p.warnings) == 1
-    assert "not increasing" in p.warnings[0] and "level 2: 0.3 > level 3: 0.2" in p.warnings[0]
+    assert "not increasing" in p.warnings[0].message and "level 2: 0.3 > level 3: 0.2" in p.warnings[0].message
 
 
 # Each bad input: (what to change, the field the message must name, words the message must contain).

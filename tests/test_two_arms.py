@@ -13,14 +13,24 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explorer.core.arms.engine import enumerate_two_arms, simulate_two_arms
-from explorer.core.arms.oc import summarise_two_arms
+from explorer.api import Result, simulate
+from explorer.core.arms.engine import enumerate_two_arms, outcomes, run_two_arms
 from explorer.core.arms.process import TwoArmProcess
 from explorer.core.arms.spec import ArmDesign
 from explorer.core.designs import APlusB, ThreePlusThree
 from explorer.core.errors import ProtocolError
-from explorer.core.protocol import load_protocol, protocol_from_dict
-from explorer.core.runner import TwoArmResult, run_protocol
+from explorer.core.oc import summarise_trial
+from explorer.core.protocol_file import load_protocol
+from explorer.core.validation import protocol_from_dict
+
+
+def run_protocol(protocol, method=None) -> Result:
+    return simulate(protocol, method=method)
+
+
+def summarise_two_arms(proc, res, truths, target):
+    t = summarise_trial(res, list(truths), target, [d.acceptable_interval() for d in proc.designs], proc.max_total)
+    return t.arms, t.joint
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "car4sar-two-arm.json"
 TARGET = 0.25
@@ -152,9 +162,10 @@ def test_arm_rules_hold_in_every_simulated_trial(ta, delta, mode, assignment, el
     ad = ArmDesign(mode=mode, max_total=cap, eligible_b=eligible, assignment=assignment, offset=offset)
     proc = CheckedProcess((ThreePlusThree(3, TARGET), APlusB(3, TARGET, 0, a=2, b=4, e=2)), ad)
     proc.violations = []
-    res = simulate_two_arms(proc, (np.array(ta), tb), 300, np.random.default_rng(seed))
+    Z = run_two_arms(proc, (np.array(ta), tb), np.random.default_rng(seed).random((300, 3, proc.max_total)))
     assert not proc.violations, sorted(set(proc.violations))
-    Z = res.Z
+    res = outcomes(proc, Z, np.full(300, 1 / 300), 300)
+    Z = proc.finish(Z)
     A, B = proc.arm
     assert np.all(proc.done(Z))
     total = Z[:, A.n].sum(axis=1) + Z[:, B.n].sum(axis=1)
@@ -192,13 +203,14 @@ def test_exact_enumeration_is_a_probability_distribution():
     proc = TwoArmProcess(designs, proto.arm_design)
     res = enumerate_two_arms(proc, (np.array(proto.arms[0].truth), np.array(proto.arms[1].truth)))
     assert res.weights.sum() == pytest.approx(1.0, abs=1e-12)
+    assert res.arms[1].weights is res.weights
 
 
 # ---- protocol and command line -------------------------------------------------------------------
 
 def test_the_car4sar_example_loads_and_round_trips():
     p = load_protocol(EXAMPLE)
-    assert p.two_arm and [a.name for a in p.arms] == ["A (systemic)", "B (systemic + local)"]
+    assert p.arm_design is not None and [a.name for a in p.arms] == ["A (systemic)", "B (systemic + local)"]
     assert p.arm_design == ArmDesign("staggered", 18, 0.5, "b_first", 1)
     assert protocol_from_dict(json.loads(p.to_json())) == p
 
@@ -230,7 +242,7 @@ def test_two_arm_protocol_errors(change, field, words):
 
 def test_ordered_with_contradicting_truths_is_flagged():
     p = protocol_from_dict(two_arm("ordered", (0.1, 0.3, 0.5, 0.6), (0.1, 0.2, 0.5, 0.7)))
-    assert any("at least as toxic" in w and "level(s) 2" in w for w in p.warnings)
+    assert any("at least as toxic" in w.message and "level(s) 2" in w.message for w in p.warnings)
     assert not protocol_from_dict(two_arm("ordered", (0.1, 0.2, 0.5, 0.6), (0.1, 0.3, 0.5, 0.7))).warnings
 
 
@@ -246,8 +258,9 @@ def test_cli_prints_per_arm_and_joint_ocs():
     assert out["method"] == "exact"
 
 
-def test_run_protocol_returns_the_two_arm_result():
-    assert isinstance(run_protocol(load_protocol(EXAMPLE)), TwoArmResult)
+def test_simulate_returns_both_arms_and_the_joint_ocs():
+    res = simulate(load_protocol(EXAMPLE))
+    assert len(res.arms) == 2 and res.joint is not None and res.to_dict()["joint"] == res.joint.to_dict()
 
 
 @pytest.mark.parametrize("assignment", ["b_first", "alternate", "a_first", "random"])

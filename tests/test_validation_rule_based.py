@@ -10,11 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from aplusb_reference import enumerate_aplusb
+from engine_helpers import simulate_trials
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explorer.core.designs import APlusB, ThreePlusThree
-from explorer.core.engine import enumerate_exact, simulate
+from explorer.core.engine import enumerate_exact
 from explorer.core.oc import summarise
 
 DATA = Path(__file__).parent / "data"
@@ -136,7 +137,7 @@ def test_monte_carlo_agrees_with_exact_within_4_se(name, factory, sc):
     design = factory(len(truth))
     trials = 20_000
     ex = summarise(enumerate_exact(design, truth), truth, TARGET)
-    mc = summarise(simulate(design, truth, trials, np.random.default_rng(11)), truth, TARGET)
+    mc = summarise(simulate_trials(design, truth, trials, np.random.default_rng(11)), truth, TARGET)
 
     def close(m, e, se):
         return np.all(np.abs(np.asarray(m) - np.asarray(e)) <= 4 * np.asarray(se) + 1e-12)

@@ -1,58 +1,79 @@
-"""Route a ProtocolError's problems to the control group each belongs to, in words a user reads."""
+"""Route problems and warnings to the control group each belongs to (by field path and code, never by text), in
+words a user reads."""
 
 from __future__ import annotations
 
 import html
-import re
 
-from ..core.errors import Problem
+from ..core.errors import ORDER_CONTRADICTED, TRUTH_NOT_INCREASING, Notice, Problem
 
-_INDEX = re.compile(r"^(?:arms\[\d\]\.)?(doses|truth)\[(\d+)\]")
-_ARM = re.compile(r"^arms\[(\d)\]\.?")
+#: A design's group: ("design", i) for the i-th ticked design (0: the protocol's own, 1…: its compare list).
+Group = str | tuple[str, int]
 
 
-def group_of(field: str) -> str:
-    """The control group for a problem's field path ("truth[2]" → "truth", "arms[1].truth[0]" → "truth_b")."""
-    arm = _ARM.match(field)
-    if arm:
-        rest = field[arm.end():]
-        if rest.startswith("truth"):
-            return "truth_b" if arm.group(1) == "1" else "truth"
-        if rest.startswith("name"):
+def group_of(path: tuple[str | int, ...]) -> Group:
+    """The control group for a field path (("truth", 2) → "truth", ("arms", 1, "truth", 0) → "truth_b",
+    ("compare", 0, "max_n") → ("design", 1))."""
+    head = path[0] if path else ""
+    if head == "arms" and len(path) >= 3 and isinstance(path[1], int):
+        rest = path[2]
+        if rest == "truth":
+            return "truth_b" if path[1] == 1 else "truth"
+        if rest == "name":
             return "arm_names"
-        if rest.startswith("start_dose"):
+        if rest == "start_dose":
             return "start_dose"
-        if rest.startswith("doses"):
+        if rest == "doses":
             return "ladder"
+        if rest == "design":
+            return ("design", 0)
         return "arms"
-    if field.startswith(("arm_design", "arms")):
+    if head in ("arms", "arm_design"):
         return "arms"
-    if field.startswith("doses"):
+    if head == "doses":
         return "ladder"
-    if field.startswith("truth"):
+    if head == "truth":
         return "truth"
-    if field in ("target", "start_dose"):
-        return field
-    if field in ("trials", "seed", "method"):
+    if head == "design":
+        return ("design", 0)
+    if head == "compare":
+        return ("design", path[1] + 1) if len(path) > 1 and isinstance(path[1], int) else ("design", 0)
+    if head in ("target", "start_dose"):
+        return head
+    if head in ("trials", "seed", "method"):
         return "run"
     return "general"
 
 
-def warning_group(text: str) -> tuple[str, str]:
-    """Where a protocol warning goes, and its text there ("arms[1].truth is not…" → "truth_b", "The truth is not…")."""
-    arm = re.match(r"^arms\[(\d)\]\.truth", text)
-    if arm:
-        return ("truth_b" if arm.group(1) == "1" else "truth"), "The truth" + text[arm.end():]
-    if text.startswith('"ordered"') or text.startswith("arm_design"):
-        return "arms", text
-    return "truth", text
-
-
 def readable(problem: Problem) -> str:
-    """The message with 0-based field indices shown as the 1-based dose levels users see."""
-    m = _INDEX.match(problem.field)
-    where = f"Dose level {int(m.group(2)) + 1}: " if m else ""
-    return where + problem.message
+    """The message with 0-based dose indices shown as the 1-based dose levels users see."""
+    path = problem.path
+    if path and path[0] == "arms" and len(path) > 2:
+        path = path[2:]
+    level = path[1] if len(path) > 1 and path[0] in ("doses", "truth") and isinstance(path[1], int) else None
+    return (f"Dose level {level + 1}: " if level is not None else "") + problem.message
+
+
+def route_problems(problems: list[Problem]) -> dict[Group, list[str]]:
+    """Each problem's readable message under its group."""
+    out: dict[Group, list[str]] = {}
+    for p in problems:
+        out.setdefault(group_of(p.path), []).append(readable(p))
+    return out
+
+
+def route_warnings(warnings: tuple[Notice, ...] | list[Notice]) -> dict[Group, list[str]]:
+    """Protocol warnings under the control group they concern, phrased for it."""
+    out: dict[Group, list[str]] = {}
+    for w in warnings:
+        group = group_of(w.path) if w.field else "general"
+        text = w.message
+        if w.code == TRUTH_NOT_INCREASING:
+            text = "The truth" + text[len(w.field):] if text.startswith(w.field) else text
+        elif w.code == ORDER_CONTRADICTED:
+            group = "arms"
+        out.setdefault(group, []).append(text)
+    return out
 
 
 def as_html(messages: list[str], css: str = "p1x-error") -> str:

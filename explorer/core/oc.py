@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine.results import TrialResults
+from .engine.results import Outcomes, TrialResults
 
 #: A dose whose truth exceeds the target by more than this is an overdose; if every dose does, no dose is acceptable.
 OVERDOSE_MARGIN = 0.10
@@ -73,6 +73,19 @@ class OperatingCharacteristics:
             "sample_size_distribution": {str(k): float(v) for k, v in self.sample_size_distribution.items()},
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> OperatingCharacteristics:
+        """Back from `to_dict` (a cached result)."""
+        se = {k: (np.asarray(v, dtype=float) if isinstance(v, list) else float(v)) for k, v in d["stderr"].items()}
+        mtd = d["true_mtd"]
+        return cls(method=d["method"], trials=d["trials"], true_mtd=None if mtd is None else mtd - 1,
+                   selection=np.asarray(d["selection"]), no_selection=d["no_selection"],
+                   patients=np.asarray(d["patients"]), dlts=np.asarray(d["dlts"]), sample_size=d["sample_size"],
+                   sample_size_sd=d["sample_size_sd"],
+                   sample_size_distribution={int(k): v for k, v in d["sample_size_distribution"].items()},
+                   pcs=d["pcs"], acceptable=d["acceptable"], overdose_selection=d["overdose_selection"],
+                   overdose_patients=d["overdose_patients"], stderr=se)
+
 
 def _mean_se(values: np.ndarray, w: np.ndarray, exact: bool, trials: int | None) -> tuple[np.ndarray, np.ndarray]:
     """Weighted mean over rows, and its Monte Carlo standard error (zero when exact)."""
@@ -97,6 +110,7 @@ def summarise(res: TrialResults, truth: np.ndarray, target: float,
     sel, sel_se = _mean_se(onehot, w, res.exact, res.trials)
     patients, patients_se = _mean_se(res.n.astype(float), w, res.exact, res.trials)
     dlts, dlts_se = _mean_se(res.x.astype(float), w, res.exact, res.trials)
+    _, total_dlts_se = _mean_se(res.x.sum(axis=1).astype(float), w, res.exact, res.trials)
     size = res.n.sum(axis=1)
     n_mean, n_se = _mean_se(size.astype(float), w, res.exact, res.trials)
     n_sd = float(np.sqrt(max(np.dot(w, (size - n_mean) ** 2), 0.0)))
@@ -124,7 +138,7 @@ def summarise(res: TrialResults, truth: np.ndarray, target: float,
         "selection": sel_se[:K], "no_selection": float(sel_se[K]),
         "patients": patients_se, "dlts": dlts_se,
         "sample_size": float(n_se), "pcs": float(pcs_se), "acceptable": float(acc_se),
-        "overdose_selection": float(ods_se), "overdose_patients": odp_se,
+        "overdose_selection": float(ods_se), "overdose_patients": odp_se, "total_dlts": float(total_dlts_se),
     }
     return OperatingCharacteristics(
         method="exact" if res.exact else "monte-carlo", trials=res.trials, true_mtd=mtd,
@@ -133,3 +147,129 @@ def summarise(res: TrialResults, truth: np.ndarray, target: float,
         pcs=float(pcs), acceptable=float(acc), overdose_selection=float(ods), overdose_patients=odp,
         stderr=stderr,
     )
+
+
+@dataclass(frozen=True)
+class JointOC:
+    """What two arms do together."""
+
+    both_correct: float         # P(the true MTD, or no selection where none is acceptable, in both arms)
+    b_never_opens: float        # P(Arm B treats nobody)
+    cap_reached: float          # P(the overall cap ended the trial)
+    sample_size: float          # mean total patients
+    sample_size_sd: float
+    sample_size_distribution: dict[int, float]
+    dlts: float                 # mean total DLTs
+    patients_per_arm: np.ndarray
+    fraction_b: float           # expected share of patients in Arm B (ratio of expectations)
+    stderr: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        """As the CLI's `joint` object."""
+        return {
+            "both_correct": self.both_correct, "b_never_opens": self.b_never_opens, "cap_reached": self.cap_reached,
+            "sample_size": self.sample_size, "sample_size_sd": self.sample_size_sd,
+            "sample_size_distribution": {str(k): v for k, v in self.sample_size_distribution.items()},
+            "dlts": self.dlts, "patients_per_arm": [float(v) for v in self.patients_per_arm],
+            "fraction_b": self.fraction_b, "stderr": self.stderr,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> JointOC:
+        """Back from `to_dict` (a cached result)."""
+        return cls(both_correct=d["both_correct"], b_never_opens=d["b_never_opens"], cap_reached=d["cap_reached"],
+                   sample_size=d["sample_size"], sample_size_sd=d["sample_size_sd"],
+                   sample_size_distribution={int(k): v for k, v in d["sample_size_distribution"].items()},
+                   dlts=d["dlts"], patients_per_arm=np.asarray(d["patients_per_arm"]), fraction_b=d["fraction_b"],
+                   stderr=dict(d["stderr"]))
+
+
+@dataclass(frozen=True)
+class TrialOC:
+    """The OCs of one design (a candidate) under the scenario: each arm's, and with two arms the joint ones."""
+
+    arms: tuple[OperatingCharacteristics, ...]
+    joint: JointOC | None = None
+
+    @property
+    def method(self) -> str:
+        """"exact" or "monte-carlo"."""
+        return self.arms[0].method
+
+    @property
+    def trials(self) -> int | None:
+        """Trials simulated (None when exact)."""
+        return self.arms[0].trials
+
+    def to_dict(self) -> dict[str, Any]:
+        """{"arms": [...], "joint": {...}} (the cache's form; the CLI adds context per arm)."""
+        return {"arms": [a.to_dict() for a in self.arms],
+                "joint": None if self.joint is None else self.joint.to_dict()}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TrialOC:
+        """Back from `to_dict`."""
+        return cls(tuple(OperatingCharacteristics.from_dict(a) for a in d["arms"]),
+                   None if d["joint"] is None else JointOC.from_dict(d["joint"]))
+
+
+def correct_selection(res: TrialResults, truth: np.ndarray, target: float) -> np.ndarray:
+    """Per row: the true MTD selected (or no selection where no dose is acceptable)."""
+    mtd = true_mtd(truth, target)
+    return res.selected == (-1 if mtd is None else mtd)
+
+
+def _scalar_mean_se(v: np.ndarray, w: np.ndarray, exact: bool, trials: int | None) -> tuple[float, float]:
+    m, se = _mean_se(v.astype(float), w, exact, trials)
+    return float(m), float(se)
+
+
+def _joint_independent(per_arm: tuple[TrialResults, ...], ocs: list[OperatingCharacteristics]) -> JointOC:
+    """Exact joint OCs of two arms that share nothing (no overall cap): the joint law is the product."""
+    dists = [np.bincount(r.n.sum(axis=1), weights=r.weights) for r in per_arm]
+    dist = np.convolve(dists[0], dists[1])
+    sizes = np.array([oc.sample_size for oc in ocs])
+    n_mean = float(sizes.sum())
+    return JointOC(
+        both_correct=ocs[0].pcs * ocs[1].pcs, b_never_opens=float(dists[1][0]), cap_reached=0.0,
+        sample_size=n_mean, sample_size_sd=float(np.sqrt(sum(oc.sample_size_sd ** 2 for oc in ocs))),
+        sample_size_distribution={int(k): float(v) for k, v in enumerate(dist) if v > 0},
+        dlts=float(sum(oc.dlts.sum() for oc in ocs)), patients_per_arm=sizes,
+        fraction_b=float(sizes[1] / n_mean) if n_mean > 0 else 0.0,
+        stderr={"both_correct": 0.0, "b_never_opens": 0.0, "cap_reached": 0.0, "sample_size": 0.0, "dlts": 0.0},
+    )
+
+
+def _joint(per_arm: tuple[TrialResults, ...], truths: list[np.ndarray], target: float, max_total: int) -> JointOC:
+    w, exact, trials = per_arm[0].weights, per_arm[0].exact, per_arm[0].trials
+    correct = [correct_selection(r, t, target) for r, t in zip(per_arm, truths)]
+    sizes = [r.n.sum(axis=1) for r in per_arm]
+    dlts = [r.x.sum(axis=1) for r in per_arm]
+    both, both_se = _scalar_mean_se(correct[0] & correct[1], w, exact, trials)
+    never, never_se = _scalar_mean_se(sizes[1] == 0, w, exact, trials)
+    total = sizes[0] + sizes[1]
+    n_mean, n_se = _scalar_mean_se(total, w, exact, trials)
+    cap, cap_se = _scalar_mean_se(total >= max_total, w, exact, trials)
+    d_mean, d_se = _scalar_mean_se(dlts[0] + dlts[1], w, exact, trials)
+    dist = np.bincount(total, weights=w)
+    per = np.array([np.dot(w, s) for s in sizes])
+    return JointOC(
+        both_correct=both, b_never_opens=never, cap_reached=cap, sample_size=n_mean,
+        sample_size_sd=float(np.sqrt(max(np.dot(w, (total - n_mean) ** 2), 0.0))),
+        sample_size_distribution={int(k): float(v) for k, v in enumerate(dist) if v > 0},
+        dlts=d_mean, patients_per_arm=per, fraction_b=float(per[1] / n_mean) if n_mean > 0 else 0.0,
+        stderr={"both_correct": both_se, "b_never_opens": never_se, "cap_reached": cap_se, "sample_size": n_se,
+                "dlts": d_se},
+    )
+
+
+def summarise_trial(out: Outcomes, truths: list[np.ndarray], target: float,
+                    intervals: list[tuple[float, float]], max_total: int | None = None) -> TrialOC:
+    """Each arm's OCs and, with two arms, the joint ones (`max_total`: the overall cap, for P(cap reached))."""
+    ocs = [summarise(r, t, target, i) for r, t, i in zip(out.arms, truths, intervals)]
+    if len(out.arms) == 1:
+        return TrialOC(tuple(ocs))
+    if out.independent:
+        return TrialOC(tuple(ocs), _joint_independent(out.arms, ocs))
+    assert max_total is not None
+    return TrialOC(tuple(ocs), _joint(out.arms, truths, target, max_total))

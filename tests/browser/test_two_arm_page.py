@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from explorer.core.protocol import load_protocol, protocol_from_dict
-from explorer.core.runner import run_protocol
+from explorer.api import simulate as run_protocol
+from explorer.core.protocol_file import load_protocol
+from explorer.core.validation import protocol_from_dict
 
 from .helpers import JS_COLUMN, ONE_ARM, SELECTION, SELECTION_B, TRUTH, TRUTH_B, column, open_app
 

@@ -130,12 +130,15 @@ class DesignControls(Notifier):
         """Each picked design's protocol `design` object, with problems reading its fields."""
         return [self.forms[m].spec() for m in self.picked()]
 
-    def load(self, method: str, options: dict[str, Any]) -> None:
-        """Pick only this design, with these options (a preset or an uploaded protocol)."""
+    def load(self, designs: list[tuple[str, dict[str, Any]]]) -> None:
+        """Pick only these designs (method, options), each form showing its options (a preset, an uploaded
+        protocol and its compare list)."""
+        chosen = {m: o for m, o in designs}
         with self.quietly():
             for m, cb in self.checks.items():
-                cb.value = m == method
-            self.forms[method].load(options)
+                cb.value = m in chosen
+            for m, options in chosen.items():
+                self.forms[m].load(options)
             self._show_forms()
         self._changed()
 
@@ -150,8 +153,11 @@ class DesignControls(Notifier):
         for i, m in enumerate(picked):
             self.options.set_title(i, f"{self.classes[m].title}: options")
 
-    def show_problems(self, by_method: dict[str, list[str]], general: list[str]) -> None:
-        """Messages under each design's options, and above them for the picker."""
+    def show_problems(self, by_design: dict[int, list[str]], general: list[str]) -> None:
+        """Messages under each picked design's options (by its place among the picked), and above them for the
+        picker."""
+        picked = self.picked()
         for m, form in self.forms.items():
-            show_messages(form.message, by_method.get(m, []))
-        show_messages(self.message, general)
+            show_messages(form.message, by_design.get(picked.index(m), []) if m in picked else [])
+        unplaced = [msg for i, msgs in by_design.items() if i >= len(picked) for msg in msgs]  # e.g. none ticked
+        show_messages(self.message, general + unplaced)

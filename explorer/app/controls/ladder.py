@@ -6,7 +6,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from ..scenarios import dose_below, dose_label, log_ladder
+from ...core.scenarios import dose_below, dose_label, log_ladder
 from .common import Notifier, heading, message_area
 
 MIN_LEVELS, MAX_LEVELS = 2, 10

@@ -7,7 +7,7 @@ import html
 import ipywidgets as W
 import numpy as np
 
-from ..scenarios import curve_from_mtd, random_monotone
+from ...core.scenarios import curve_from_mtd, random_monotone
 from .common import Notifier, heading, message_area
 
 TITLE = "True DLT probability per dose"

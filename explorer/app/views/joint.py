@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bokeh.models import ColumnDataSource, DataTable, FactorRange, HoverTool, Range1d, TableColumn, Whisker
 
-from ...core.arms.oc import JointOC
+from ...core.oc import JointOC
 from ..theme import table_stylesheets
 from .grouped import add_whiskers, grouped
 from .style import new_figure

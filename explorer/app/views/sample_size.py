@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from bokeh.models import ColumnDataSource, HoverTool
 
-from ...core.arms.oc import JointOC
-from ...core.oc import OperatingCharacteristics
+from ...core.oc import JointOC, OperatingCharacteristics
 from .style import design_colour, new_figure
 
 TITLE = "Distribution of the number of patients"

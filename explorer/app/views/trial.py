@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from bokeh.models import ColumnDataSource, HoverTool, Range1d
 
-from ...core.engine.montecarlo import Cohort
-from ...core.outcomes import CohortOutcome, format_outcomes
+from ...core.engine.trace import TrialTrace
 from .style import new_figure, set_ticks
 
 
@@ -25,15 +24,15 @@ class TrialView:
                                                                  ("outcome", "@outcome")]))
         self.layout = self.fig
 
-    def show(self, labels: list[str], cohorts: list[Cohort], selected: int, design: str) -> str:
-        """Draw the trial; returns its outcome string (1-based levels, T = DLT, N = none)."""
+    def show(self, labels: list[str], trace: TrialTrace, design: str) -> str:
+        """Draw a one-arm trial; returns its outcome string (1-based levels, T = DLT, N = none)."""
         data: dict[str, list] = {k: [] for k in self.patients.data}
         i = 0
-        for c_no, c in enumerate(cohorts, start=1):
+        for c_no, c in enumerate(trace.cohorts(), start=1):
             for dlt in c.dlts:
                 i += 1
                 data["patient"].append(i)
-                data["level"].append(c.dose + 1)
+                data["level"].append(c.level)
                 data["marker"].append("x" if dlt else "circle")
                 data["colour"].append("#d62728" if dlt else "#2ca02c")
                 data["outcome"].append("DLT" if dlt else "no DLT")
@@ -45,7 +44,8 @@ class TrialView:
         set_ticks(self.fig.yaxis, list(range(1, k + 1)))
         self.fig.yaxis.major_label_overrides = {j + 1: lab for j, lab in enumerate(labels)}
         self.fig.x_range.start, self.fig.x_range.end = 0, max(i, 1) + 1
-        outcome = format_outcomes([CohortOutcome(c.dose + 1, c.dlts) for c in cohorts])
+        outcome = trace.outcomes()
+        selected = trace.selected[0]
         chosen = labels[selected] if selected >= 0 else "no dose"
         self.fig.title.text = f"One simulated {design} trial: {i} patients → {chosen}"
         return outcome

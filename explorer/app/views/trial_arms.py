@@ -4,27 +4,10 @@ from __future__ import annotations
 
 from bokeh.models import ColumnDataSource, HoverTool, Range1d
 
-from ...core.arms.trace import TwoArmTrace
-from ...core.outcomes import CohortOutcome, format_outcomes
+from ...core.engine.trace import TrialTrace
 from .style import arm_colour, new_figure, set_ticks
 
 LIFT = 0.12  # Arm A's patients drawn a little below their dose, Arm B's a little above, so the arms read apart
-
-
-def arm_outcomes(trace: TwoArmTrace, arm: int) -> str:
-    """One arm's outcome string (1-based levels, T = DLT, N = none), cohorts as that arm completed them."""
-    cohorts, dose, dlts = [], -1, []
-    for a, d, t, end in zip(trace.arm, trace.dose, trace.dlt, trace.cohort_end):
-        if a != arm:
-            continue
-        dose = d
-        dlts.append(t)
-        if end:
-            cohorts.append(CohortOutcome(dose + 1, tuple(dlts)))
-            dlts = []
-    if dlts:  # a cohort cut short when the trial ended
-        cohorts.append(CohortOutcome(dose + 1, tuple(dlts)))
-    return format_outcomes(cohorts)
 
 
 class TwoArmTrialView:
@@ -47,7 +30,7 @@ class TwoArmTrialView:
         self.fig.legend.location = "top_left"
         self.layout = self.fig
 
-    def show(self, labels: list[str], trace: TwoArmTrace, names: list[str]) -> list[str]:
+    def show(self, labels: list[str], trace: TrialTrace, names: list[str]) -> list[str]:
         """Draw the trial; returns each arm's outcome string (the caller says what each arm selected)."""
         for j, src in enumerate(self.sources):
             mine = [i for i, a in enumerate(trace.arm) if a == j]
@@ -63,4 +46,4 @@ class TwoArmTrialView:
         self.fig.yaxis.major_label_overrides = {j + 1: lab for j, lab in enumerate(labels)}
         self.fig.x_range.start, self.fig.x_range.end = 0, max(n, 1) + 1
         self.fig.title.text = f"One simulated two-arm trial: {n} patients"
-        return [arm_outcomes(trace, j) for j in range(2)]
+        return [trace.outcomes(j) for j in range(2)]

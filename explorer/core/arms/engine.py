@@ -2,50 +2,46 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from ..engine.exact import MAX_STATES, ExactTooLarge, not_enumerable
+from ..engine.exact import StepGuard
+from ..engine.results import Outcomes, TrialResults
+from ..engine.states import merge_rows
 from ..errors import DesignError
 from .process import TwoArmProcess
 
-
-@dataclass(frozen=True)
-class TwoArmResults:
-    """End states of two-arm trials (rows of the process's state matrix), weighted."""
-
-    weights: np.ndarray
-    Z: np.ndarray
-    exact: bool
-    trials: int | None
+#: Uniforms per enrolled patient: latent tolerance, Arm B eligibility, assignment coin.
+FIELDS = 3
 
 
-def _dlt_probability(process: TwoArmProcess, truths: tuple[np.ndarray, np.ndarray], arm: np.ndarray,
-                     dose: np.ndarray) -> np.ndarray:
+def dlt_probability(process: TwoArmProcess, truths: tuple[np.ndarray, np.ndarray], arm: np.ndarray,
+                    dose: np.ndarray) -> np.ndarray:
+    """The true DLT probability of each patient's arm and dose."""
     if np.any(dose < 0):
         raise DesignError("a patient was assigned to an arm with no open cohort")
     return np.where(arm == 0, truths[0][np.minimum(dose, truths[0].size - 1)],
                     truths[1][np.minimum(dose, truths[1].size - 1)])
 
 
-def patient_draws(rng: np.random.Generator, trials: int, steps: int) -> np.ndarray:
-    """Uniforms (trials, 3, steps): tolerance, Arm B eligibility and assignment coin of the i-th patient enrolled.
+def outcomes(process: TwoArmProcess, Z: np.ndarray, weights: np.ndarray, trials: int | None) -> Outcomes:
+    """Each arm's end states from final state rows (selections as the arm design finishes them)."""
+    Z = process.finish(Z)
+    return Outcomes(tuple(TrialResults(weights, Z[:, L.sel], Z[:, L.n], Z[:, L.x], trials is None, trials, d.max_n)
+                          for L, d in zip(process.arm, process.designs)))
 
-    One array, trial by trial, so draws made in chunks of trials equal one big draw (the app refines in chunks).
-    """
-    return rng.random((trials, 3, steps))
+
+def simulate_two_arms(process: TwoArmProcess, truths: tuple[np.ndarray, np.ndarray],
+                      draws: np.ndarray) -> Outcomes:
+    """Monte Carlo, one trial per row of `draws` (trials × ≥ 3 × ≥ max_total uniforms: each enrolled patient's
+    latent tolerance, eligibility draw and coin), so several designs can run on the same simulated patients."""
+    Z = run_two_arms(process, truths, draws)
+    return outcomes(process, Z, np.full(Z.shape[0], 1.0 / Z.shape[0]), Z.shape[0])
 
 
-def simulate_two_arms(process: TwoArmProcess, truths: tuple[np.ndarray, np.ndarray], trials: int,
-                      rng: np.random.Generator, draws: np.ndarray | None = None) -> TwoArmResults:
-    """Monte Carlo: each enrolled patient has a latent tolerance, an eligibility draw and a coin.
-
-    `draws` (from `patient_draws`, possibly wider) lets several designs run on the same simulated patients.
-    """
+def run_two_arms(process: TwoArmProcess, truths: tuple[np.ndarray, np.ndarray], draws: np.ndarray) -> np.ndarray:
+    """The final state rows of one trial per row of `draws` (see simulate_two_arms)."""
     steps = process.max_total
-    if draws is None:
-        draws = patient_draws(rng, trials, steps)
+    trials = draws.shape[0]
     u, v, w = draws[:, 0, :steps], draws[:, 1, :steps], draws[:, 2, :steps]
     q = process.ad.eligible_b
     Z = process.initial(trials)
@@ -57,24 +53,14 @@ def simulate_two_arms(process: TwoArmProcess, truths: tuple[np.ndarray, np.ndarr
             raise DesignError("two-arm trial did not end at the overall cap")
         sub = Z[idx]
         arm = process.assign(sub, v[idx, i] < q, w[idx, i] < 0.5)
-        t = _dlt_probability(process, truths, arm, process.dose_of(sub, arm))
+        t = dlt_probability(process, truths, arm, process.dose_of(sub, arm))
         Z[idx] = process.treat(sub, arm, u[idx, i] < t)
-    return TwoArmResults(np.full(trials, 1.0 / trials), process.finish(Z), exact=False, trials=trials)
-
-
-def _merge(Z: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    key = np.ascontiguousarray(Z.astype(np.int32))
-    rows = key.view(np.dtype((np.void, key.dtype.itemsize * key.shape[1]))).ravel()
-    _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
-    return Z[first], np.bincount(inverse.ravel(), weights=p)
+    return Z
 
 
 def enumerate_two_arms(process: TwoArmProcess, truths: tuple[np.ndarray, np.ndarray],
-                       max_states: int = MAX_STATES) -> TwoArmResults:
+                       guard: StepGuard | None = None) -> Outcomes:
     """Exact: branch every patient on eligibility, assignment coin and DLT; merge identical states."""
-    for d in process.designs:
-        if not d.exact:
-            raise ExactTooLarge(not_enumerable(d))
     q = process.ad.eligible_b
     combos = [(True, q), (False, 1.0 - q)]
     if process.ad.assignment == "random":
@@ -103,17 +89,18 @@ def enumerate_two_arms(process: TwoArmProcess, truths: tuple[np.ndarray, np.ndar
         uniq, inv = np.unique(key, return_inverse=True)
         parent, arm, pc = uniq // 2, uniq % 2, np.bincount(inv, weights=pc)
         sub = Z[parent]
-        t = _dlt_probability(process, truths, arm, process.dose_of(sub, arm))
+        t = dlt_probability(process, truths, arm, process.dose_of(sub, arm))
         kids, kp = [], []
         for dlt, pd in ((True, t), (False, 1.0 - t)):
             keep = pd > 0
             if keep.any():
                 kids.append(process.treat(sub[keep], arm[keep], np.full(keep.sum(), dlt)))
                 kp.append(pc[keep] * pd[keep])
-        Z, p = _merge(np.concatenate(kids), np.concatenate(kp))
-        if p.size > max_states:
-            methods = "/".join(dict.fromkeys(d.method for d in process.designs))
-            raise ExactTooLarge(f"{methods} in two arms: more than {max_states:,} states to enumerate")
+        Z = np.concatenate(kids)
+        first, p = merge_rows(Z, np.concatenate(kp))
+        Z = Z[first]
+        if guard is not None:
+            guard.check(p.size)
     else:
         raise DesignError("two-arm trial did not end at the overall cap")
-    return TwoArmResults(np.concatenate(ends_p), process.finish(np.concatenate(ends_Z)), exact=True, trials=None)
+    return outcomes(process, np.concatenate(ends_Z), np.concatenate(ends_p), None)

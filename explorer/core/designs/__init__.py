@@ -10,7 +10,7 @@ import importlib
 import pkgutil
 
 from .a_plus_b import APlusB, ThreePlusThree
-from .base import Decision, Design, Option
+from .base import Capability, Decision, Design, Option, OptionKind
 
 _classes: dict[str, type[Design]] | None = None
 
@@ -43,4 +43,5 @@ def find_design(method: str) -> type[Design] | None:
     return None
 
 
-__all__ = ["APlusB", "Decision", "Design", "Option", "ThreePlusThree", "design_classes", "find_design"]
+__all__ = ["APlusB", "Capability", "Decision", "Design", "Option", "OptionKind", "ThreePlusThree", "design_classes",
+           "find_design"]

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import Problem
-from .base import Decision, Design, Option
+from .base import BOOL, CHOICE, INT, CountState, Design, Option, Proposal
 
 # How the dose below an overly toxic one is treated (see APlusB.decide).
 EXPAND = "expand"          # give it b more patients if it has only a; MTD needs a + b patients
@@ -28,17 +28,18 @@ class APlusB(Design):
 
     method = "a+b"
     order = 11
+    stops_at_max_n = False  # the rule ends the trial itself, with every dose at most a + b patients
     title = "A+B (Lin & Shih 2001)"
     summary = "Generalised rule-based A+B escalation; 3+3 is a = b = 3, c = d = e = 1."
     options = (
-        Option("a", "int", 3, "patients in the first cohort at a dose", low=1, high=12),
-        Option("b", "int", 3, "patients added when the first cohort is in the grey zone", low=1, high=12),
-        Option("c", "int", 1, "escalate when fewer than c of the first a have a DLT", low=1, high=12),
-        Option("d", "int", 1, "the dose exceeds the MTD when more than d of the first a have a DLT",
+        Option("a", INT, 3, "patients in the first cohort at a dose", low=1, high=12),
+        Option("b", INT, 3, "patients added when the first cohort is in the grey zone", low=1, high=12),
+        Option("c", INT, 1, "escalate when fewer than c of the first a have a DLT", low=1, high=12),
+        Option("d", INT, 1, "the dose exceeds the MTD when more than d of the first a have a DLT",
                low=0, high=12),
-        Option("e", "int", 1, "after a + b patients, escalate with at most e DLTs, else the dose exceeds the MTD",
+        Option("e", INT, 1, "after a + b patients, escalate with at most e DLTs, else the dose exceeds the MTD",
                low=0, high=24),
-        Option("deescalation", "bool", True,
+        Option("deescalation", BOOL, True,
                "when a dose exceeds the MTD, expand the dose below to a + b before declaring it the MTD"),
     )
 
@@ -93,14 +94,24 @@ class APlusB(Design):
         K = n.shape[1]
         return np.where(ok.any(axis=1), K - 1 - np.argmax(ok[:, ::-1], axis=1), -1)
 
-    def decide(self, n: np.ndarray, x: np.ndarray, cur: np.ndarray, extra: np.ndarray) -> Decision:
+    def exact_states(self) -> float:
+        """Each dose is treated with at most a + b patients: few paths, at most K·(a + 1)(b + 1) end states per
+        level reached."""
+        return float(4 * self.n_doses ** 2 * (self.a + 1) * (self.b + 1))
+
+    def states_after(self, patients: int) -> float:
+        """The few paths spread over the at most 2K cohort steps."""
+        return self.exact_states() / (2 * self.n_doses) * (patients % self.a + 1)
+
+    def propose(self, s: CountState) -> Proposal:
         """Apply the A+B rule at the dose just treated."""
         a, b, c, d, e = self.a, self.b, self.c, self.d, self.e
+        n, x = s.n, s.x
         S, K = n.shape
-        rows = np.arange(S)
-        first = cur < 0
-        cc = np.where(first, self.start_dose, cur)
-        nd, xd = n[rows, cc], x[rows, cc]
+        rows = s.rows
+        first = s.first
+        cc = s.current
+        nd, xd = s.n_here, s.x_here
         exceeded = self._exceeded(n, x)
         top = cc == K - 1
         above = np.minimum(cc + 1, K - 1)
@@ -155,7 +166,7 @@ class APlusB(Design):
             select(down & (nj == a + b), j)
             go(down & (nj == a), j, b)
             go(down & (nj == 0), j, a)
-        return Decision(dose, size, stop, sel, extra)
+        return Proposal(dose, stop=stop, selected=sel, size=size)
 
 
 class ThreePlusThree(APlusB):
@@ -166,7 +177,7 @@ class ThreePlusThree(APlusB):
     title = "3+3"
     summary = "The traditional rule-based design: cohorts of 3, expanded to 6 on 1 DLT."
     options = (
-        Option("variant", "choice", "standard",
+        Option("variant", CHOICE, "standard",
                "standard: expand the dose below to 6 before declaring it the MTD; "
                "no_expansion: declare the dose below the MTD as it stands; "
                "highest_six: escalate on 0/3 or ≤1/6, MTD is the highest dose with ≤1/6",

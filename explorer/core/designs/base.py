@@ -5,13 +5,38 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
+from functools import cached_property
 from typing import Any, ClassVar
 
 import numpy as np
 
 from ..errors import Problem
+from ..numbers import is_number, is_whole
 
-OptionKind = str  # "int" | "float" | "bool" | "choice" | "floats"
+
+class OptionKind(str, Enum):
+    """What values an option takes (the app picks its widget by this, the validator its check)."""
+
+    INT = "int"
+    FLOAT = "float"
+    BOOL = "bool"
+    CHOICE = "choice"
+    FLOATS = "floats"
+
+
+INT, FLOAT, BOOL, CHOICE, FLOATS = OptionKind  # short names for the declarations
+
+
+class Capability(str, Enum):
+    """What a design declares it can do, so that engines and views ask instead of checking types."""
+
+    #: Decides from count states alone: exact enumeration is offered (within the pipeline's budget).
+    EXACT = "exact"
+    #: Decides from a fixed table of patients and DLTs at the current dose (BOIN's get.boundary form).
+    DECISION_TABLE = "decision-table"
+    #: Decides with pending patients (time-to-event designs): needs the clock.
+    NEEDS_TIME = "needs-time"
 
 
 @dataclass(frozen=True)
@@ -34,6 +59,9 @@ class Option:
     #: A "floats" option that, when not given, takes the ladder's numeric dose values (one per dose) where the
     #: protocol's doses have them (see Design.__init__'s ladder_values); otherwise its default applies.
     from_ladder: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", OptionKind(self.kind))  # a closed set: an unknown kind fails here
 
     def describe_default(self) -> str:
         """The default as a user reads it."""
@@ -78,17 +106,17 @@ class Option:
                 return None, bad
             out = []
             for i, v in enumerate(value):
-                if not _is_number(v) or not self._in_bounds(float(v)):
+                if not is_number(v) or not self._in_bounds(float(v)):
                     return None, [Problem(f"{where}[{i}]", f"{json_value(v)} is not valid; each entry must be "
                                           f"{self.bounds_text().replace('a list of numbers', 'a number')}.")]
                 out.append(float(v))
             return tuple(out), []
         if self.kind == "int":
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not float(value).is_integer():
+            if not is_whole(value):
                 return None, bad
             value = int(value)
         elif self.kind == "float":
-            if not _is_number(value):
+            if not is_number(value):
                 return None, bad
             value = float(value)
         if not self._in_bounds(value):
@@ -97,10 +125,6 @@ class Option:
 
     def _in_bounds(self, v: float) -> bool:
         return (self.low is None or v >= self.low) and (self.high is None or v <= self.high)
-
-
-def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
 def json_value(v: Any) -> str:
@@ -116,6 +140,12 @@ def json_value(v: Any) -> str:
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(json_value(x) for x in v) + "]"
     return repr(v) if isinstance(v, float) else str(v)
+
+
+COHORT_SIZE = Option("cohort_size", INT, 3, "patients per cohort", low=1, high=12)
+MAX_N = Option("max_n", INT, 36, "maximum sample size", low=1, high=200)
+#: cohort_size and max_n, declared once for every design that has them.
+SAMPLE_SIZE_OPTIONS = (COHORT_SIZE, MAX_N)
 
 
 @dataclass
@@ -134,6 +164,60 @@ class Decision:
     extra: np.ndarray
 
 
+class CountState:
+    """A batch of count states, with what every rule reads from them computed once."""
+
+    def __init__(self, design: Design, n: np.ndarray, x: np.ndarray, cur: np.ndarray, extra: np.ndarray):
+        self.n, self.x, self.cur, self.extra = n, x, cur, extra
+        self.start_dose = design.start_dose
+
+    @cached_property
+    def rows(self) -> np.ndarray:
+        """0..S-1."""
+        return np.arange(self.n.shape[0])
+
+    @cached_property
+    def first(self) -> np.ndarray:
+        """No patient treated yet."""
+        return self.cur < 0
+
+    @cached_property
+    def current(self) -> np.ndarray:
+        """The dose last given (the start dose before the first cohort)."""
+        return np.where(self.first, self.start_dose, self.cur)
+
+    @cached_property
+    def total(self) -> np.ndarray:
+        """Patients treated so far."""
+        return self.n.sum(axis=1)
+
+    @cached_property
+    def n_here(self) -> np.ndarray:
+        """Patients at the current dose."""
+        return self.n[self.rows, self.current]
+
+    @cached_property
+    def x_here(self) -> np.ndarray:
+        """DLTs at the current dose."""
+        return self.x[self.rows, self.current]
+
+
+@dataclass
+class Proposal:
+    """What a design's own rule proposes for a batch of states, before the shared behaviours (Design.decide).
+
+    `dose`: the next dose it wants; `unsafe`: its safety stop (stop, no dose selected); `stop`: its other stops;
+    `selected`: its selection if the trial stopped now, where the rule has it at hand (else `select_now` is asked
+    for the rows that stop); `size`: the next cohort's size (default cohort_size).
+    """
+
+    dose: np.ndarray
+    unsafe: np.ndarray | None = None
+    stop: np.ndarray | None = None
+    selected: np.ndarray | None = None
+    size: np.ndarray | int | None = None
+
+
 class Design:
     """Base class of every escalation design.
 
@@ -141,6 +225,7 @@ class Design:
     `n`, `x` (patients and DLTs per dose, shape trials × doses), `cur` (the dose last given,
     -1 before the first cohort) and `extra` (a few integer columns of the design's own memory).
     Because the state is counts only, one `decide` serves Monte Carlo and exact enumeration.
+    A design writes its own rule (`propose`); `decide` adds the behaviours every design shares.
     """
 
     method: ClassVar[str]
@@ -151,8 +236,13 @@ class Design:
     #: Where the design is listed (CLI, app): rule-based 10s, interval 20s, model-based 30s.
     order: ClassVar[int] = 50
     n_extra: ClassVar[int] = 0
-    #: Whether exact enumeration over count states is offered for this design.
-    exact: ClassVar[bool] = True
+    capabilities: ClassVar[frozenset[Capability]] = frozenset({Capability.EXACT})
+    #: Cost of deciding one count state relative to an interval design's table look-up (the exact budget's unit).
+    decide_cost: ClassVar[float] = 1.0
+    #: Whether the trial ends once max_n patients are treated (designs with their own end, like A+B, say False).
+    stops_at_max_n: ClassVar[bool] = True
+    #: Whether escalation may skip doses (False: never more than one level above the current dose).
+    skips: ClassVar[bool] = True
 
     @classmethod
     def short_title(cls) -> str:
@@ -227,13 +317,60 @@ class Design:
         """The largest cohort the design ever asks for."""
         return int(self.opts["cohort_size"])
 
+    def exact_states(self) -> float:
+        """Estimated count states an exact enumeration visits, summed over its steps (made before enumerating)."""
+        return count_states(self.n_doses, self.max_cohort, math.ceil(self.max_n / self.max_cohort))
+
+    def states_after(self, patients: int) -> float:
+        """Estimated count states after this many patients (a partial cohort multiplies them): what two arms'
+        joint estimate is made of."""
+        c = self.max_cohort
+        return count_states(self.n_doses, c, patients // c) * (patients % c + 1)
+
     def initial_extra(self, batch: int) -> np.ndarray:
         """The design's memory before the first patient."""
         return np.zeros((batch, self.n_extra), dtype=np.int64)
 
     def decide(self, n: np.ndarray, x: np.ndarray, cur: np.ndarray, extra: np.ndarray) -> Decision:
-        """The next dose and cohort size, or stop and the selected dose, for every state."""
+        """The next dose and cohort size, or stop and the selected dose, for every state.
+
+        The design's rule (`propose`), then the behaviours every design shares, in this order:
+        1. safety stop: where the rule says the lowest dose is too toxic, stop with no dose selected;
+        2. the rule's other stops, selecting its `selected` (or `select_now`);
+        3. sample size: once max_n patients are treated, stop and select (`select_now`);
+        4. start: the first cohort goes to the start dose, whatever the rule says;
+        5. no skipping (designs with `skips` False): never more than one level above the current dose;
+        6. cohort size: the rule's size (default cohort_size), cut to the patients left under max_n.
+        None of 1-3 applies before the first cohort.
+        """
+        s = CountState(self, n, x, cur, extra)
+        p = self.propose(s)
+        S = n.shape[0]
+        go_on = ~s.first
+        unsafe = go_on & p.unsafe if p.unsafe is not None else np.zeros(S, dtype=bool)
+        own = go_on & p.stop & ~unsafe if p.stop is not None else np.zeros(S, dtype=bool)
+        full = go_on & (s.total >= self.max_n) & ~unsafe & ~own if self.stops_at_max_n else np.zeros(S, dtype=bool)
+        stop = unsafe | own | full
+        selected = np.full(S, -1, dtype=np.int64)
+        chosen = own | full
+        if chosen.any():
+            selected[chosen] = p.selected[chosen] if p.selected is not None else \
+                self.select_now(n[chosen], x[chosen], extra[chosen])
+        dose = np.where(s.first, self.start_dose, p.dose)
+        if not self.skips:
+            dose = np.where(s.first, dose, np.minimum(dose, s.current + 1))
+        new_extra = self.memory(s, dose)
+        size = self.max_cohort if p.size is None else p.size
+        size = np.minimum(size, self.max_n - s.total) if self.stops_at_max_n else np.broadcast_to(size, (S,))
+        return Decision(np.where(stop, -1, dose), np.where(stop, 0, size), stop, selected, new_extra)
+
+    def propose(self, s: CountState) -> Proposal:
+        """The design's own rule for a batch of states (override)."""
         raise NotImplementedError
+
+    def memory(self, s: CountState, dose: np.ndarray) -> np.ndarray:
+        """The design's memory after deciding `dose` (default: unchanged)."""
+        return s.extra
 
     def select_now(self, n: np.ndarray, x: np.ndarray, extra: np.ndarray) -> np.ndarray:
         """The dose to recommend if the trial is stopped from outside now (e.g. a shared cap is reached).
@@ -254,3 +391,21 @@ class Design:
     def acceptable_interval(self) -> tuple[float, float]:
         """Truths in this interval count as acceptable doses (target ± 0.05 unless the design has its own)."""
         return (self.target - 0.05, self.target + 0.05)
+
+
+#: Share of count configurations a design moving one level at a time reaches, per dose beyond two (fitted to BOIN
+#: on 2-12 doses, cohorts of 1-4, 6-48 patients: the estimate is within about 3× of the states enumerated).
+REACH_PER_DOSE = 0.2
+
+
+def count_states(n_doses: int, cohort: int, cohorts: int) -> float:
+    """Estimated count states visited by an exact enumeration of `cohorts` cohorts over `n_doses` doses.
+
+    The count configurations after the last cohort (patients per dose a multiple of the cohort, any DLT count up
+    to it: the coefficient of z^cohorts in (Σ_j (cohort·j + 1) z^j)^n_doses), times the reachable share.
+    """
+    g = np.array([cohort * j + 1.0 for j in range(cohorts + 1)])
+    poly = np.array([1.0])
+    for _ in range(n_doses):
+        poly = np.convolve(poly, g)[: cohorts + 1]
+    return float(poly[cohorts] * 0.5 * REACH_PER_DOSE ** max(n_doses - 2, 0))

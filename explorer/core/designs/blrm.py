@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import Problem
-from .base import Decision, Option
+from .base import FLOAT, FLOATS, INT, SAMPLE_SIZE_OPTIONS, CountState, Option, Proposal
 from .grid_posterior import GridPosterior, below_weights
 from .model_based import ModelBased
 
@@ -44,32 +44,29 @@ class BLRM(ModelBased):
     title = "BLRM with EWOC (Neuenschwander et al. 2008)"
     summary = "Bayesian logistic regression (log alpha, log beta bivariate normal) with escalation with overdose " \
               "control."
-    #: A 2-D grid costs ~30× the CRM's per state: exact up to 10 cohorts of 3 (0.2 s) or 21 patients one at a time;
-    #: 12 cohorts of 3 would take ~1 s exactly against 0.15 s for 10,000 Monte Carlo trials.
-    exact_sequences = 2 ** 21
+    decide_cost = 100.0  # a posterior on a 6,144-point grid per state (~30× the CRM's)
     options = (
-        Option("cohort_size", "int", 3, "patients per cohort", low=1, high=12),
-        Option("max_n", "int", 36, "maximum sample size", low=1, high=200),
-        Option("dose_values", "floats", None, "numeric dose of each level (increasing); the model uses "
+        *SAMPLE_SIZE_OPTIONS,
+        Option("dose_values", FLOATS, None, "numeric dose of each level (increasing); the model uses "
                "log(dose / reference_dose)", low=1e-12, from_ladder=True,
                default_text="the ladder's dose values (1, 2, …, K if the ladder has none)"),
-        Option("reference_dose", "float", None, "reference dose d_ref of the model, where the prior puts the "
+        Option("reference_dose", FLOAT, None, "reference dose d_ref of the model, where the prior puts the "
                "target DLT rate (prior_mean_log_alpha = logit(target)): the prior MTD guess", low=1e-12,
                default_text="the middle dose's value (the lower of two middles), as the CRM's prior_mtd"),
-        Option("prior_mean_log_alpha", "float", None, "prior mean of log(alpha), the log-odds of a DLT at d_ref",
+        Option("prior_mean_log_alpha", FLOAT, None, "prior mean of log(alpha), the log-odds of a DLT at d_ref",
                low=-20.0, high=20.0, default_from_target=_logit, default_text="logit(target)"),
-        Option("prior_sd_log_alpha", "float", 2.0, "prior SD of log(alpha)", low=0.01, high=10.0),
-        Option("prior_mean_log_beta", "float", 0.0, "prior mean of log(beta), the log of the slope",
+        Option("prior_sd_log_alpha", FLOAT, 2.0, "prior SD of log(alpha)", low=0.01, high=10.0),
+        Option("prior_mean_log_beta", FLOAT, 0.0, "prior mean of log(beta), the log of the slope",
                low=-10.0, high=10.0),
-        Option("prior_sd_log_beta", "float", 1.0, "prior SD of log(beta)", low=0.01, high=5.0),
-        Option("prior_corr", "float", 0.0, "prior correlation of log(alpha) and log(beta)", low=-0.95, high=0.95),
-        Option("target_low", "float", 0.16, "lower end of the target toxicity interval", low=0.0, high=1.0),
-        Option("target_high", "float", 0.33, "upper end of the target interval; above it is overdosing",
+        Option("prior_sd_log_beta", FLOAT, 1.0, "prior SD of log(beta)", low=0.01, high=5.0),
+        Option("prior_corr", FLOAT, 0.0, "prior correlation of log(alpha) and log(beta)", low=-0.95, high=0.95),
+        Option("target_low", FLOAT, 0.16, "lower end of the target toxicity interval", low=0.0, high=1.0),
+        Option("target_high", FLOAT, 0.33, "upper end of the target interval; above it is overdosing",
                low=0.0, high=1.0),
-        Option("ewoc", "float", 0.25, "overdose control: a dose is allowed only if P(overdose) is below this",
+        Option("ewoc", FLOAT, 0.25, "overdose control: a dose is allowed only if P(overdose) is below this",
                low=0.01, high=1.0),
-        Option("max_step", "int", 1, "most dose levels to escalate by at once", low=1, high=20),
-        Option("stop_min_n", "int", 0, "patients needed at the lowest dose before the trial stops because that dose "
+        Option("max_step", INT, 1, "most dose levels to escalate by at once", low=1, high=20),
+        Option("stop_min_n", INT, 0, "patients needed at the lowest dose before the trial stops because that dose "
                "fails overdose control (until then the lowest dose is given); 0: stop as soon as it fails",
                low=0, high=200),
     )
@@ -92,7 +89,6 @@ class BLRM(ModelBased):
 
     def setup(self) -> None:
         """The grid, its prior weights, and the per-dose event weights of every grid point."""
-        super().setup()
         o = self.opts
         K = self.n_doses
         values = np.arange(1.0, K + 1) if o["dose_values"] is None else np.asarray(o["dose_values"], dtype=float)
@@ -151,18 +147,12 @@ class BLRM(ModelBased):
         post = self.posterior_summary(n, x)
         return self._final(n, post["p_target"], post["p_over"] < self.opts["ewoc"])
 
-    def decide(self, n: np.ndarray, x: np.ndarray, cur: np.ndarray, extra: np.ndarray) -> Decision:
-        """EWOC-constrained choice of the next dose, or stop."""
+    def propose(self, s: CountState) -> Proposal:
+        """EWOC-constrained choice of the next dose within max_step levels; stop when the lowest dose fails EWOC."""
         K = self.n_doses
-        first = cur < 0
-        total = n.sum(axis=1)
-        post = self.posterior_summary(n, x)
+        post = self.posterior_summary(s.n, s.x)
         allowed = post["p_over"] < self.opts["ewoc"]
-        too_toxic = ~first & ~allowed[:, 0] & (n[:, 0] >= self.opts["stop_min_n"])
-        done = ~first & (total >= self.max_n)
-        stop = too_toxic | done
-        selected = np.where(done & ~too_toxic, self._final(n, post["p_target"], allowed), -1)
-        reach = np.arange(K)[None, :] <= (np.maximum(cur, 0) + self.opts["max_step"])[:, None]
-        dose = np.where(first, self.start_dose, self._best(post["p_target"], allowed & reach))
-        size = np.where(stop, 0, np.minimum(self.cohort, self.max_n - total))
-        return Decision(dose, size, stop, selected, extra)
+        too_toxic = ~allowed[:, 0] & (s.n[:, 0] >= self.opts["stop_min_n"])
+        reach = np.arange(K)[None, :] <= (np.maximum(s.cur, 0) + self.opts["max_step"])[:, None]
+        return Proposal(self._best(post["p_target"], allowed & reach), unsafe=too_toxic,
+                        selected=self._final(s.n, post["p_target"], allowed))

@@ -8,13 +8,12 @@ from typing import Any
 import numpy as np
 
 from ..errors import Problem
-from .base import Option
+from .base import BOOL, FLOAT, INT, SAMPLE_SIZE_OPTIONS, Option
 from .interval import (
     DEESCALATE,
     ESCALATE,
     STAY,
     IntervalDesign,
-    cohort_options,
     count_grid,
     elimination_table,
     overdose_probability,
@@ -41,18 +40,18 @@ class BOIN(IntervalDesign):
     method = "boin"
     title = "BOIN (Liu & Yuan 2015)"
     summary = "Bayesian optimal interval design: fixed escalation/de-escalation boundaries, as BOIN's get.oc."
-    options = cohort_options() + (
-        Option("n_earlystop", "int", 100, "stop once this many patients are at the current dose and the "
+    options = SAMPLE_SIZE_OPTIONS + (
+        Option("n_earlystop", INT, 100, "stop once this many patients are at the current dose and the "
                "decision is to stay", low=1, high=1000),
-        Option("p_saf", "float", None, "highest DLT rate thought sub-therapeutic (sets λe)", low=0.0, high=1.0,
+        Option("p_saf", FLOAT, None, "highest DLT rate thought sub-therapeutic (sets λe)", low=0.0, high=1.0,
                default_from_target=lambda t: round(0.6 * t, 12), default_text="0.6 × target"),
-        Option("p_tox", "float", None, "lowest DLT rate thought overly toxic (sets λd)", low=0.0, high=1.0,
+        Option("p_tox", FLOAT, None, "lowest DLT rate thought overly toxic (sets λd)", low=0.0, high=1.0,
                default_from_target=lambda t: round(1.4 * t, 12), default_text="1.4 × target"),
-        Option("cutoff_eli", "float", 0.95, "eliminate a dose (and all above) when P(DLT rate > target) exceeds "
+        Option("cutoff_eli", FLOAT, 0.95, "eliminate a dose (and all above) when P(DLT rate > target) exceeds "
                "this, with at least 3 patients", low=0.5, high=1.0),
-        Option("extrasafe", "bool", False, "stop with no selection when P(DLT rate at the lowest dose > target) "
+        Option("extrasafe", BOOL, False, "stop with no selection when P(DLT rate at the lowest dose > target) "
                "exceeds cutoff_eli − offset"),
-        Option("offset", "float", 0.05, "how much stricter the extrasafe stop is than elimination",
+        Option("offset", FLOAT, 0.05, "how much stricter the extrasafe stop is than elimination",
                low=0.0, high=0.5),
     )
 

@@ -8,13 +8,17 @@ from typing import Any
 import numpy as np
 
 from ..errors import Problem
-from .base import Decision, Option
+from .base import BOOL, CHOICE, FLOAT, FLOATS, INT, SAMPLE_SIZE_OPTIONS, CountState, Option, Proposal
 from .calibration import calibrate_skeleton
 from .grid_posterior import GridPosterior, below_weights
 from .model_based import ModelBased
 
 #: The quadrature grid of the model parameter beta: dfcrm integrates over [-10, 10] (the prior SD is about 1.16).
 GRID_LOW, GRID_HIGH, GRID_POINTS = -10.0, 10.0, 201
+
+
+#: Calibrated skeleton rates must stay inside (0, 1) in floating point: the model takes logs of them.
+SKELETON_LIMITS = (1e-300, 1 - 1e-12)
 
 
 def _middle(n_doses: int) -> int:
@@ -39,26 +43,26 @@ class CRM(ModelBased):
     title = "CRM (O'Quigley et al. 1990)"
     summary = "Continual reassessment method: one-parameter model, posterior mean plugged in, as dfcrm's crmsim."
     n_extra = 1  # DLTs at the dose of the next cohort before it is treated: the last cohort's DLTs follow
+    decide_cost = 4.0  # a posterior on a 201-point grid per state
     options = (
-        Option("cohort_size", "int", 3, "patients per cohort", low=1, high=12),
-        Option("max_n", "int", 36, "maximum sample size", low=1, high=200),
-        Option("model", "choice", "empiric", "working model: empiric (power) p = s^exp(b), or logistic "
+        *SAMPLE_SIZE_OPTIONS,
+        Option("model", CHOICE, "empiric", "working model: empiric (power) p = s^exp(b), or logistic "
                "logit p = intercept + exp(b)·d", choices=("empiric", "logistic")),
-        Option("skeleton", "floats", None, "prior guesses of the DLT rate at each dose (increasing, one per dose)",
+        Option("skeleton", FLOATS, None, "prior guesses of the DLT rate at each dose (increasing, one per dose)",
                low=1e-6, high=1 - 1e-6,
                default_text="calibrated from halfwidth and prior_mtd (Lee & Cheung 2009)"),
-        Option("halfwidth", "float", 0.05, "half-width of the indifference interval used to calibrate the skeleton",
+        Option("halfwidth", FLOAT, 0.05, "half-width of the indifference interval used to calibrate the skeleton",
                low=0.005, high=0.3),
-        Option("prior_mtd", "int", None, "dose level (1-based) given the target DLT rate by the calibrated skeleton",
+        Option("prior_mtd", INT, None, "dose level (1-based) given the target DLT rate by the calibrated skeleton",
                low=1, high=100, default_text="the middle dose (the lower of two)"),
-        Option("prior_sd", "float", math.sqrt(1.34), "prior standard deviation of beta (prior mean 0)",
+        Option("prior_sd", FLOAT, math.sqrt(1.34), "prior standard deviation of beta (prior mean 0)",
                low=0.05, high=10.0, default_text="√1.34 ≈ 1.158"),
-        Option("intercept", "float", 3.0, "fixed intercept of the logistic model", low=-10.0, high=20.0),
-        Option("no_skip", "bool", True, "never skip a dose when escalating, and do not escalate right after a "
+        Option("intercept", FLOAT, 3.0, "fixed intercept of the logistic model", low=-10.0, high=20.0),
+        Option("no_skip", BOOL, True, "never skip a dose when escalating, and do not escalate right after a "
                "cohort whose DLT fraction is at least the target (dfcrm restrict)"),
-        Option("safety_stop", "float", 0.95, "stop with no selection when P(DLT rate at the lowest dose > target) "
+        Option("safety_stop", FLOAT, 0.95, "stop with no selection when P(DLT rate at the lowest dose > target) "
                "exceeds this; 1 turns the rule off (as in dfcrm)", low=0.5, high=1.0),
-        Option("safety_min_n", "int", 3, "patients needed at the lowest dose before the safety stop applies",
+        Option("safety_min_n", INT, 3, "patients needed at the lowest dose before the safety stop applies",
                low=1, high=200),
     )
 
@@ -73,9 +77,18 @@ class CRM(ModelBased):
                                         f"{n_doses} doses."))
                 return problems
             try:
-                calibrate_skeleton(opts["halfwidth"], target, mtd, n_doses, opts["model"], opts["intercept"])
+                skel = calibrate_skeleton(opts["halfwidth"], target, mtd, n_doses, opts["model"], opts["intercept"])
             except ValueError as e:
                 problems.append(Problem(f"{where}.halfwidth", f"the skeleton cannot be calibrated: {e}."))
+                return problems
+            # a wide half-width on a long ladder sends the calibrated rates to 0 or 1 in floating point
+            lo, hi = SKELETON_LIMITS
+            if np.any(skel < lo) or np.any(skel > hi) or np.any(np.diff(skel) <= 0):
+                problems.append(Problem(f"{where}.halfwidth", f"halfwidth = {opts['halfwidth']:g} with prior_mtd = "
+                                        f"{mtd} on {n_doses} doses calibrates a skeleton whose end doses get DLT "
+                                        f"rates of {skel[0]:.3g} and {skel[-1]:.3g}, too close to 0 or 1 to compute "
+                                        f"with; give a smaller halfwidth, a prior_mtd nearer the middle, or a "
+                                        f"skeleton."))
             return problems
         s = np.asarray(opts["skeleton"], dtype=float)
         if s.size != n_doses:
@@ -90,8 +103,8 @@ class CRM(ModelBased):
 
     def setup(self) -> None:
         """Skeleton, scaled doses, and the grid posterior's tables."""
-        super().setup()
         o = self.opts
+        self.skips = not o["no_skip"]
         K, t = self.n_doses, self.target
         if o["skeleton"] is None:
             mtd = o["prior_mtd"] if o["prior_mtd"] is not None else _middle(K)
@@ -151,27 +164,24 @@ class CRM(ModelBased):
         beta, p_low = self.posterior_summary(n, x)
         return np.where(self._unsafe(n, p_low), -1, self.recommend(beta))
 
-    def decide(self, n: np.ndarray, x: np.ndarray, cur: np.ndarray, extra: np.ndarray) -> Decision:
-        """Recommend from the posterior, restrict escalation, stop at max_n or on the safety rule."""
-        S = n.shape[0]
-        rows = np.arange(S)
-        first = cur < 0
-        total = n.sum(axis=1)
-        beta, p_low = self.posterior_summary(n, x)
+    def propose(self, s: CountState) -> Proposal:
+        """Recommend from the posterior; with no_skip, hold the dose after a cohort with many DLTs (dfcrm's rule;
+        the shared no-skipping behaviour caps escalation at one level)."""
+        beta, p_low = self.posterior_summary(s.n, s.x)
         rec = self.recommend(beta)
-        unsafe = self._unsafe(n, p_low) & ~first
-        stop = (~first & (total >= self.max_n)) | unsafe
-        selected = np.where(stop, np.where(unsafe, -1, rec), -1)
         dose = rec
         if self.opts["no_skip"]:
-            c = np.maximum(cur, 0)
-            last_dlts = x[rows, c] - extra[:, 0]
+            c = np.maximum(s.cur, 0)
+            last_dlts = s.x[s.rows, c] - s.extra[:, 0]
             # dfcrm: sum(ynew)/mcohort >= target holds the dose; only the final cohort can be short, and
             # after it the trial stops
             hold = last_dlts / self.cohort >= self.target
-            dose = np.minimum(rec, np.where(hold, c, c + 1))
-        dose = np.where(first, self.start_dose, dose)
-        size = np.minimum(self.cohort, self.max_n - total)
-        # only the no-skip rule needs the memory; a constant lets exact enumeration merge more states otherwise
-        new_extra = x[rows, dose][:, None] if self.opts["no_skip"] else np.zeros((S, 1), dtype=np.int64)
-        return Decision(dose, np.where(stop, 0, size), stop, selected, new_extra)
+            dose = np.where(hold, np.minimum(rec, c), rec)
+        return Proposal(dose, unsafe=self._unsafe(s.n, p_low), selected=rec)
+
+    def memory(self, s: CountState, dose: np.ndarray) -> np.ndarray:
+        """DLTs at the next cohort's dose before it is treated (so the next decision sees that cohort's DLTs);
+        a constant without no_skip, which lets exact enumeration merge more states."""
+        if self.opts["no_skip"]:
+            return s.x[s.rows, dose][:, None]
+        return np.zeros((s.n.shape[0], 1), dtype=np.int64)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from .base import SAMPLE_SIZE_OPTIONS
 from .interval import (
     DEESCALATE,
     ESCALATE,
     STAY,
     IntervalDesign,
-    cohort_options,
     count_grid,
     elimination_table,
     epsilon_options,
@@ -33,7 +33,7 @@ class I3Plus3(IntervalDesign):
     order = 22
     title = "i3+3 (Liu et al. 2020)"
     summary = "Interval 3+3: escalate, stay or de-escalate by where x/n falls against the equivalence interval."
-    options = cohort_options() + epsilon_options()
+    options = SAMPLE_SIZE_OPTIONS + epsilon_options()
     cutoff_default = CUTOFF
 
     def build_tables(self, max_n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any, ClassVar
 
 import numpy as np
 from scipy.stats import beta
 
 from ..errors import Problem
-from .base import Decision, Design, Option
+from .base import FLOAT, Capability, CountState, Design, Option, Proposal
 
 ESCALATE, STAY, DEESCALATE = 1, 0, -1
 #: The narrowest equivalence interval accepted (the mTPI-2 intervals have its width).
@@ -74,20 +73,12 @@ def isotonic_select(n: np.ndarray, x: np.ndarray, excluded: np.ndarray, target: 
     return np.where(adm.any(axis=1), best, -1)
 
 
-def cohort_options(max_n: int = 36) -> tuple[Option, ...]:
-    """cohort_size and max_n, as every interval design declares them."""
-    return (
-        Option("cohort_size", "int", 3, "patients per cohort", low=1, high=12),
-        Option("max_n", "int", max_n, "maximum sample size", low=1, high=200),
-    )
-
-
 def epsilon_options(default: float = 0.05) -> tuple[Option, ...]:
     """epsilon1 and epsilon2: the equivalence interval [target − epsilon1, target + epsilon2]."""
     return (
-        Option("epsilon1", "float", default, "the equivalence interval starts at target − epsilon1",
+        Option("epsilon1", FLOAT, default, "the equivalence interval starts at target − epsilon1",
                low=0.0, high=0.5),
-        Option("epsilon2", "float", default, "the equivalence interval ends at target + epsilon2",
+        Option("epsilon2", FLOAT, default, "the equivalence interval ends at target + epsilon2",
                low=0.0, high=0.5),
     )
 
@@ -104,16 +95,11 @@ class IntervalDesign(Design):
 
     cutoff_default: ClassVar[float] = 0.95
     order = 20
+    capabilities = frozenset({Capability.EXACT, Capability.DECISION_TABLE})
 
     def setup(self) -> None:
         """Precompute the per-(n, x) lookup tables once: deciding is then table look-ups only."""
         self.cohort = int(self.opts["cohort_size"])
-        # Exact enumeration merges trials with equal counts. Measured on 6-10 doses: up to 2^24 cohort-outcome
-        # sequences, or 14 cohorts and 2^28 (42 in cohorts of 3, 48 in cohorts of 4), it takes 0.05-0.4 s;
-        # beyond (36 in cohorts of 2, 28 one at a time, 48 in cohorts of 3) the state limit is hit after 1-2 s.
-        cohorts = math.ceil(self.max_n / self.cohort)
-        bits = cohorts * math.log2(self.cohort + 1)
-        self.exact = bits <= 24 or (cohorts <= 14 and bits <= 28)  # type: ignore[misc]
         self.action, self.elim = self.build_tables(self.max_n)
         self.stop_low = self.lowest_dose_stop_table(self.max_n)
 
@@ -175,31 +161,19 @@ class IntervalDesign(Design):
         excluded = np.arange(n.shape[1])[None, :] >= fe[:, None]
         return np.where(self._stop_low(n, x, fe), -1, isotonic_select(n, x, excluded, self.target))
 
-    def decide(self, n: np.ndarray, x: np.ndarray, cur: np.ndarray, extra: np.ndarray) -> Decision:
-        """Look up the decision at the current dose and apply the shared stopping and boundary rules."""
-        S, K = n.shape
-        rows = np.arange(S)
-        first = cur < 0
-        cc = np.where(first, self.start_dose, cur)
-        nd, xd = n[rows, cc], x[rows, cc]
-        fe = self.first_eliminated(n, x)
-        low = self._stop_low(n, x, fe)
-        act = lookup(self.action, nd, xd)
+    def propose(self, s: CountState) -> Proposal:
+        """Look up the decision at the current dose; apply the boundary rules, elimination and the early stop."""
+        K = s.n.shape[1]
+        cc, nd = s.current, s.n_here
+        fe = self.first_eliminated(s.n, s.x)
+        act = lookup(self.action, nd, s.x_here)
         act = np.where((act == ESCALATE) & ((cc == K - 1) | (cc + 1 >= fe)), STAY, act)
         act = np.where((act == DEESCALATE) & (cc == 0), STAY, act)
         # the current dose just became eliminated: never stay on it (the rules normally de-escalate already)
         act = np.where((cc >= fe) & (cc > 0), DEESCALATE, act)
-
-        stop = ~first & (low | (n.sum(axis=1) >= self.max_n))
         early = self.early_stop_n()
-        if early is not None:
-            stop |= ~first & (nd >= early) & (act == STAY)
-        dose = np.where(first, cc, cc + act)
-        sel = np.full(S, -1, dtype=np.int64)
-        if stop.any():
-            sel[stop] = self.select_now(n[stop], x[stop], extra[stop])
-        size = np.full(S, self.cohort, dtype=np.int64)
-        return Decision(np.where(stop, -1, dose), size, stop, sel, extra)
+        stop = (nd >= early) & (act == STAY) if early is not None else None
+        return Proposal(cc + act, unsafe=self._stop_low(s.n, s.x, fe), stop=stop)
 
     # ---- decision tables -------------------------------------------------------------------------
     def table_rows(self) -> list[int]:

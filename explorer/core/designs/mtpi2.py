@@ -5,13 +5,12 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import beta
 
-from .base import Option
+from .base import FLOAT, SAMPLE_SIZE_OPTIONS, Option
 from .interval import (
     DEESCALATE,
     ESCALATE,
     STAY,
     IntervalDesign,
-    cohort_options,
     count_grid,
     elimination_table,
     epsilon_options,
@@ -45,8 +44,8 @@ class MTPI2(IntervalDesign):
     order = 21
     title = "mTPI-2 / Keyboard (Guo et al. 2017; Yan et al. 2017)"
     summary = "Modified toxicity probability interval design: the most probable interval (key) decides."
-    options = cohort_options() + epsilon_options() + (
-        Option("cutoff_eli", "float", 0.95, "eliminate a dose (and all above) when P(DLT rate > target) exceeds "
+    options = SAMPLE_SIZE_OPTIONS + epsilon_options() + (
+        Option("cutoff_eli", FLOAT, 0.95, "eliminate a dose (and all above) when P(DLT rate > target) exceeds "
                "this, with at least 3 patients", low=0.5, high=1.0),
     )
 

@@ -1,7 +1,8 @@
-"""Engines that run a design under a truth: Monte Carlo over batches, and exact enumeration."""
+"""Engines that run one arm's design under a truth: Monte Carlo over batches, and exact enumeration."""
 
-from .exact import ExactTooLarge, enumerate_exact
+from .exact import enumerate_exact
 from .montecarlo import simulate, simulate_trial, tolerances
-from .results import TrialResults
+from .results import Outcomes, TrialResults, merge_chunks
 
-__all__ = ["ExactTooLarge", "TrialResults", "enumerate_exact", "simulate", "simulate_trial", "tolerances"]
+__all__ = ["Outcomes", "TrialResults", "enumerate_exact", "merge_chunks", "simulate", "simulate_trial",
+           "tolerances"]

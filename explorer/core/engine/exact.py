@@ -3,40 +3,33 @@
 from __future__ import annotations
 
 from math import comb
+from typing import Protocol
 
 import numpy as np
 
 from ..designs.base import Design
 from ..errors import DesignError
 from .results import TrialResults
+from .states import merge_rows
 
-#: Beyond this many live states at once the exact answer is refused (fall back to Monte Carlo).
-MAX_STATES = 400_000
 #: Below this many live states, merging identical states costs more than it saves.
 MERGE_ABOVE = 512
 
 
-class ExactTooLarge(RuntimeError):
-    """The design's outcome tree is too large to enumerate here."""
+class StepGuard(Protocol):
+    """What watches an enumeration: told the live states after each step, it may stop it by raising."""
+
+    def check(self, states: int) -> None: ...
 
 
 def _merge(n, x, cur, extra, p):
-    key = np.ascontiguousarray(np.hstack([n, x, cur[:, None], extra]).astype(np.int32))
-    rows = key.view(np.dtype((np.void, key.dtype.itemsize * key.shape[1]))).ravel()
-    _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
-    return n[first], x[first], cur[first], extra[first], np.bincount(inverse.ravel(), weights=p)
+    first, w = merge_rows(np.hstack([n, x, cur[:, None], extra]), p)
+    return n[first], x[first], cur[first], extra[first], w
 
 
-def not_enumerable(design: Design) -> str:
-    """Why exact enumeration is not offered for this design as set up."""
-    return (f"{design.method}: {design.max_n} patients in cohorts of {design.max_cohort} have too many outcome "
-            f"sequences to enumerate")
-
-
-def enumerate_exact(design: Design, truth: np.ndarray, max_states: int = MAX_STATES) -> TrialResults:
-    """Exact end-state distribution of the design under the truth (binomial branching per cohort)."""
-    if not design.exact:
-        raise ExactTooLarge(not_enumerable(design))
+def enumerate_exact(design: Design, truth: np.ndarray, guard: StepGuard | None = None) -> TrialResults:
+    """Exact end-state distribution of the design under the truth (binomial branching per cohort, identical count
+    states merged); `guard` is told the live states after each cohort and may stop the enumeration."""
     truth = np.asarray(truth, dtype=float)
     K, max_n, M = design.n_doses, design.max_n, design.max_cohort
     binom = np.array([[comb(m, y) for y in range(M + 1)] for m in range(M + 1)], dtype=float)
@@ -83,8 +76,8 @@ def enumerate_exact(design: Design, truth: np.ndarray, max_states: int = MAX_STA
             n, x, cur, extra, p = _merge(n, x, cur, extra, p)
             if p.size > 0.8 * before:  # paths rarely meet in this design (e.g. 3+3): merge less often
                 merge_above = 4 * before
-        if p.size > max_states:
-            raise ExactTooLarge(f"{design.method}: more than {max_states:,} states to enumerate")
+        if guard is not None:
+            guard.check(p.size)
     else:
         raise DesignError(f"{design.method} did not stop within {max_n} cohorts")
     w, sel, nn, xx = (np.concatenate(a) for a in zip(*ends))

@@ -9,6 +9,7 @@ import numpy as np
 from ..designs.base import Design
 from ..errors import DesignError
 from .results import TrialResults
+from .trace import TrialTrace
 
 
 def tolerances(rng: np.random.Generator, trials: int, max_n: int) -> np.ndarray:
@@ -71,19 +72,21 @@ def _run(design: Design, truth: np.ndarray, u: np.ndarray, history: bool = False
     return selected, n, x, cohorts
 
 
-def simulate(design: Design, truth: np.ndarray, trials: int, rng: np.random.Generator,
-             u: np.ndarray | None = None) -> TrialResults:
-    """Simulate `trials` trials of the design; pass `u` to run it on given patients (paired comparisons)."""
+def simulate(design: Design, truth: np.ndarray, u: np.ndarray) -> TrialResults:
+    """Simulate one trial of the design per row of `u`, the latent tolerances of each trial's patients in order of
+    entry (trials × at least max_n; several designs run on the same `u` are compared on common patients)."""
     truth = np.asarray(truth, dtype=float)
-    if u is None:
-        u = tolerances(rng, trials, design.max_n)
-    selected, n, x, _ = _run(design, truth, u[:trials])
+    trials = u.shape[0]
+    selected, n, x, _ = _run(design, truth, u)
     return TrialResults(np.full(trials, 1.0 / trials), selected, n, x, exact=False, trials=trials,
                         max_n=design.max_n)
 
 
-def simulate_trial(design: Design, truth: np.ndarray, rng: np.random.Generator) -> tuple[list[Cohort], int]:
-    """One simulated trial, cohort by cohort, and its selected dose (-1 for none): the teaching view."""
+def simulate_trial(design: Design, truth: np.ndarray, u: np.ndarray) -> TrialTrace:
+    """One simulated trial on the latent tolerances `u` (its patients in order of entry), patient by patient."""
     truth = np.asarray(truth, dtype=float)
-    selected, _, _, cohorts = _run(design, truth, tolerances(rng, 1, design.max_n), history=True)
-    return cohorts[0], int(selected[0])
+    selected, _, _, cohorts = _run(design, truth, u[None, :], history=True)
+    dose = tuple(c.dose for c in cohorts[0] for _ in c.dlts)
+    dlt = tuple(t for c in cohorts[0] for t in c.dlts)
+    ends = tuple(i == len(c.dlts) - 1 for c in cohorts[0] for i in range(len(c.dlts)))
+    return TrialTrace((0,) * len(dose), dose, dlt, ends, (int(selected[0]),))

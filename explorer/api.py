@@ -1,0 +1,166 @@
+"""The Python API: the calls behind every result of the command line and the app.
+
+    import explorer
+    protocol = explorer.load_protocol("examples/car4sar-arm-a.json")
+    result = explorer.simulate(protocol)          # exact where feasible, else Monte Carlo
+    print(result.oc.pcs, result.to_markdown())
+
+Every function takes a Protocol, a protocol file's path, or a protocol object (a dict as in a protocol file).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .core import pipeline
+from .core.errors import Problem, ProtocolError
+from .core.oc import JointOC, OperatingCharacteristics, TrialOC
+from .core.outputs import candidate_labels, compare_dict, simulate_dict
+from .core.pipeline import ResultCache, Snapshot
+from .core.protocol import Candidate, DesignSpec, Protocol
+from .core.protocol_file import load_protocol, loads_protocol
+from .core.validation import parse_design, protocol_from_dict
+
+ProtocolLike = Protocol | str | Path | dict[str, Any]
+
+
+def as_protocol(protocol: ProtocolLike, trials: int | None = None, seed: int | None = None) -> Protocol:
+    """A validated Protocol from a Protocol, a file path or a protocol object; trials and seed override its own."""
+    if isinstance(protocol, dict):
+        p = protocol_from_dict(protocol)
+    elif isinstance(protocol, (str, Path)):
+        p = load_protocol(protocol)
+    else:
+        p = protocol
+    changes = {k: v for k, v in (("trials", trials), ("seed", seed)) if v is not None}
+    return p.with_changes(**changes) if changes else p
+
+
+@dataclass(frozen=True)
+class Result:
+    """A protocol's operating characteristics, as `phase1-explorer simulate` reports them."""
+
+    protocol: Protocol
+    snapshot: Snapshot
+
+    @property
+    def trial(self) -> TrialOC:
+        """Each arm's OCs and, with two arms, the joint ones."""
+        assert self.snapshot.ocs is not None
+        return self.snapshot.ocs[0]
+
+    @property
+    def oc(self) -> OperatingCharacteristics:
+        """The (first) arm's OCs."""
+        return self.trial.arms[0]
+
+    @property
+    def arms(self) -> tuple[OperatingCharacteristics, ...]:
+        """Each arm's OCs."""
+        return self.trial.arms
+
+    @property
+    def joint(self) -> JointOC | None:
+        """What two arms do together (None for one arm)."""
+        return self.trial.joint
+
+    @property
+    def method(self) -> str:
+        """"exact" or "monte-carlo"."""
+        return self.snapshot.method
+
+    @property
+    def notes(self) -> list[str]:
+        """How the result was obtained, where it is worth saying (e.g. why Monte Carlo was used)."""
+        return [n.message for n in self.snapshot.notes]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The command line's JSON object (DESIGN.md §5)."""
+        return simulate_dict(self.protocol, self.snapshot)
+
+    def to_markdown(self) -> str:
+        """A short Markdown report."""
+        from .reports import result_as_markdown
+
+        return result_as_markdown(self.to_dict())
+
+    def to_csv(self) -> str:
+        """A tidy CSV (metric, level, label, value, stderr)."""
+        from .reports import result_as_csv
+
+        return result_as_csv(self.to_dict())
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Several designs on common patients: each one's OCs and its paired differences from the first."""
+
+    protocol: Protocol
+    candidates: tuple[Candidate, ...]
+    snapshot: Snapshot
+
+    @property
+    def trials_oc(self) -> tuple[TrialOC, ...]:
+        """Each design's OCs (every arm, and joint ones with two arms)."""
+        assert self.snapshot.ocs is not None
+        return self.snapshot.ocs
+
+    @property
+    def ocs(self) -> list[OperatingCharacteristics]:
+        """Each design's (first arm's) OCs."""
+        return [t.arms[0] for t in self.trials_oc]
+
+    @property
+    def differences(self) -> list[dict[str, tuple[float, float]]]:
+        """Each design after the first: metric → (difference from the first, standard error)."""
+        return list(self.snapshot.differences)
+
+    @property
+    def labels(self) -> list[str]:
+        """Short unique names ("crm (max_n = 18)")."""
+        return candidate_labels(self.protocol, self.candidates)
+
+    @property
+    def method(self) -> str:
+        """"exact" when every design is exact, else "monte-carlo"."""
+        return self.snapshot.method
+
+    @property
+    def trials(self) -> int | None:
+        """Trials simulated (None when every design is exact)."""
+        return next((t.trials for t in self.trials_oc if t.trials), None)
+
+    @property
+    def notes(self) -> list[str]:
+        """How the results were obtained, where it is worth saying."""
+        return [n.message for n in self.snapshot.notes]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The command line's JSON object of `compare`."""
+        return compare_dict(self.protocol, self.candidates, self.snapshot)
+
+
+def simulate(protocol: ProtocolLike, *, method: str | None = None, trials: int | None = None,
+             seed: int | None = None, cache: str | Path | None = None) -> Result:
+    """The protocol's operating characteristics (method "auto", "exact" or "monte-carlo"; default the protocol's)."""
+    p = as_protocol(protocol, trials, seed)
+    return Result(p, pipeline.run(p, method=method, cache=ResultCache(cache) if cache else None))
+
+
+def compare(protocol: ProtocolLike, designs: list[DesignSpec | str | dict[str, Any]] | None = None, *,
+            method: str | None = None, trials: int | None = None, seed: int | None = None,
+            cache: str | Path | None = None) -> Comparison:
+    """The protocol's design against `designs` (default: its "compare" list) on common patients."""
+    p = as_protocol(protocol, trials, seed)
+    others = None if designs is None else [d if isinstance(d, DesignSpec) else parse_design(d, p) for d in designs]
+    candidates = p.candidates(others)
+    if len(candidates) < 2:
+        raise ProtocolError(Problem("compare", 'nothing to compare the design with; give other designs (--design boin '
+                                               'on the command line), or a "compare" list in the protocol.'))
+    return Comparison(p, candidates, pipeline.run(p, candidates, method=method,
+                                                  cache=ResultCache(cache) if cache else None))
+
+
+__all__ = ["Comparison", "Result", "as_protocol", "compare", "load_protocol", "loads_protocol", "simulate"]

@@ -1,0 +1,202 @@
+"""The one way results are computed, for the command line, the app, compare and everything built on them.
+
+`stream(protocol, candidates)` yields snapshots: exact enumeration for each candidate whose estimated cost fits the
+budget of its method (see `budget`), otherwise Monte Carlo on common patients, drawn chunk by chunk from the
+protocol's seed (the chunks of one run are always the same, so a result is the same whoever asks for it and however
+often it looks in between). Stop iterating to cancel. `run` takes the last snapshot.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ... import __version__
+from ..engine.results import Outcomes, merge_chunks
+from ..engine.trace import TrialTrace
+from ..errors import EXACT_NOT_AVAILABLE, EXACT_OVER_AUTO_BUDGET, MONTE_CARLO_USED, Notice, Problem, ProtocolError
+from ..oc import TrialOC
+from ..protocol import Candidate, Protocol
+from .budget import AUTO, EXACT, Budget, ExactTooLarge, Guard, check_estimate
+from .cache import ResultCache, cache_key
+from .differences import Differences, paired, per_trial, unpaired
+from .engines import Engine, engine_for
+
+#: Monte Carlo runs in chunks of trials: a small first one (the quick answer), then CHUNK at a time.
+FIRST_CHUNK = 300
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The OCs of every candidate so far, how far the Monte Carlo has got, and each candidate's paired
+    differences from the first."""
+
+    ocs: tuple[TrialOC, ...] | None  # None: progress only (not summarised this time)
+    done: int  # trials simulated so far (0 when everything is exact)
+    total: int  # trials asked for (0 when everything is exact)
+    notes: tuple[Notice, ...] = ()
+    differences: tuple[Differences, ...] = ()
+
+    @property
+    def finished(self) -> bool:
+        """Whether these are the final figures."""
+        return self.done >= self.total
+
+    @property
+    def method(self) -> str:
+        """"exact" when every candidate is exact, else "monte-carlo"."""
+        return "exact" if self.ocs and all(o.method == "exact" for o in self.ocs) else "monte-carlo"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (the cache's)."""
+        assert self.ocs is not None
+        return {"ocs": [o.to_dict() for o in self.ocs], "done": self.done, "total": self.total,
+                "notes": [[n.code, n.message, n.field] for n in self.notes],
+                "differences": [{k: list(v) for k, v in d.items()} for d in self.differences]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Snapshot:
+        """Back from `to_dict`."""
+        return cls(tuple(TrialOC.from_dict(o) for o in d["ocs"]), d["done"], d["total"],
+                   tuple(Notice(*n) for n in d["notes"]),
+                   tuple({k: (v[0], v[1]) for k, v in diff.items()} for diff in d["differences"]))
+
+
+def budget_for(method: str) -> Budget:
+    """The exact budget of a method ("auto" answers at once; "exact" may take longer)."""
+    return EXACT if method == "exact" else AUTO
+
+
+def _exact(engine: Engine, budget: Budget) -> Outcomes:
+    """Exact outcomes within the budget, or ExactTooLarge (at once from the estimate, or from the guard)."""
+    what = engine.describe()
+    if not engine.enumerable:
+        raise ExactTooLarge(f"{what}: the design needs more than count states to decide")
+    states, cost = engine.exact_estimate(budget)
+    check_estimate(states, cost, budget, what, engine.estimate_spread)
+    return engine.enumerate(Guard(budget, what, engine.exact_steps, cost))
+
+
+def _fits(engine: Engine, budget: Budget) -> bool:
+    """Whether the engine's estimated work fits a budget (exact could be had by asking for it)."""
+    if not engine.enumerable:
+        return False
+    try:
+        states, cost = engine.exact_estimate(budget)
+    except ExactTooLarge:
+        return False
+    return states * cost <= engine.estimate_spread * budget.work
+
+
+def _key(protocol: Protocol, candidates: Sequence[Candidate], method: str) -> str:
+    scenario = {k: v for k, v in protocol.to_dict().items() if k not in ("title", "description", "compare", "method")}
+    return cache_key({"version": __version__, "scenario": scenario, "method": method,
+                      "candidates": [[d.to_json() for d in c.designs] for c in candidates]})
+
+
+def stream(protocol: Protocol, candidates: Sequence[Candidate] | None = None, *, method: str | None = None,
+           first: int = FIRST_CHUNK, chunk: int = CHUNK, every: float = 0.0,
+           cache: ResultCache | None = None) -> Iterator[Snapshot]:
+    """Snapshots of the candidates' OCs (default: the protocol's own designs): the quick answer first, the last one
+    final. Between them, OCs are summarised at most every `every` seconds (math.inf: only at the end); other
+    snapshots carry progress only. `method` overrides the protocol's. Raises ProtocolError (code
+    "exact-not-available") when exact results are asked for and cannot be had within the hard limit."""
+    cands = tuple(candidates) if candidates is not None else protocol.candidates()[:1]
+    method = method or protocol.method
+    key = _key(protocol, cands, method) if cache is not None else None
+    if cache is not None and key is not None:
+        hit = cache.get(key)
+        if hit is not None:
+            yield Snapshot.from_dict(hit)
+            return
+    engines = [engine_for(protocol, c) for c in cands]
+    exact: dict[int, Outcomes] = {}
+    notes: list[Notice] = []
+    if method != "monte-carlo":
+        budget = budget_for(method)
+        for i, engine in enumerate(engines):
+            try:
+                exact[i] = _exact(engine, budget)
+            except ExactTooLarge as e:
+                if method == "exact":
+                    raise ProtocolError(Problem("method", f"exact results are not available for {e}; compute them "
+                                                          f'by Monte Carlo ("method": "monte-carlo") instead.',
+                                                code=EXACT_NOT_AVAILABLE)) from None
+                notes.append(Notice(MONTE_CARLO_USED, f"Monte Carlo used: {e}.", "method"))
+                if method == "auto" and _fits(engine, EXACT):
+                    notes.append(Notice(EXACT_OVER_AUTO_BUDGET, 'Set "method": "exact" to enumerate anyway '
+                                                                "(slower).", "method"))
+    exact_ocs = {i: engines[i].summarise(out) for i, out in exact.items()}
+    mc = [i for i in range(len(engines)) if i not in exact]
+    total = protocol.trials if mc else 0
+    final: Snapshot | None = None
+    if not mc:
+        final = Snapshot(tuple(exact_ocs[i] for i in range(len(engines))), 0, 0, tuple(notes),
+                         _differences(engines, exact_ocs, {}, {}))
+        yield final
+    else:
+        fields = max(engines[i].fields for i in mc)
+        width = max(engines[i].steps for i in mc)
+        rng = np.random.default_rng(protocol.seed)
+        parts: dict[int, list[Outcomes]] = {i: [] for i in mc}
+        done, size, last = 0, min(first, total), -math.inf
+        while done < total:
+            draws = rng.random((size, fields, width))  # the same patients for every candidate (paired)
+            for i in mc:
+                parts[i].append(engines[i].simulate(draws))
+            done += size
+            if done < total and time.perf_counter() - last < every:
+                yield Snapshot(None, done, total, tuple(notes))
+            else:
+                for i in mc:  # merge once, so later merges do not redo the work
+                    parts[i] = [merge_chunks(parts[i])]
+                ocs = {**exact_ocs, **{i: engines[i].summarise(parts[i][0]) for i in mc}}
+                rows = {i: per_trial(parts[i][0], engines[i].truths, engines[i].target,
+                                     [d.acceptable_interval() for d in engines[i].designs]) for i in mc} \
+                    if len(engines) > 1 else {}
+                snap = Snapshot(tuple(ocs[i] for i in range(len(engines))), done, total, tuple(notes),
+                                _differences(engines, ocs, rows, exact))
+                last = time.perf_counter()
+                if done >= total:
+                    final = snap
+                yield snap
+            size = min(chunk, total - done)
+    if cache is not None and key is not None and final is not None:
+        cache.put(key, final.to_dict())
+
+
+def _differences(engines: list[Engine], ocs: dict[int, TrialOC], rows: dict[int, dict[str, np.ndarray]],
+                 exact: dict[int, Outcomes]) -> tuple[Differences, ...]:
+    """Each candidate after the first against the first: paired where both were simulated, else unpaired."""
+    out = []
+    for i in range(1, len(engines)):
+        if 0 in rows and i in rows:
+            out.append(paired(rows[0], rows[i]))
+        else:
+            out.append(unpaired(ocs[0], ocs[i]))
+    return tuple(out)
+
+
+def trial_trace(protocol: Protocol, candidate: Candidate | None = None, number: int = 0) -> TrialTrace:
+    """Simulated trial number `number` of a candidate (default: the protocol's own designs), patient by patient,
+    drawn from the protocol's seed and the number (the same trial whoever asks)."""
+    engine = engine_for(protocol, candidate or protocol.candidates()[0])
+    draws = np.random.default_rng([protocol.seed, number]).random((1, engine.fields, engine.steps))
+    return engine.trace(draws[0])
+
+
+def run(protocol: Protocol, candidates: Sequence[Candidate] | None = None, *, method: str | None = None,
+        cache: ResultCache | None = None) -> Snapshot:
+    """The final snapshot (no intermediate summaries)."""
+    *_, last = stream(protocol, candidates, method=method, every=math.inf, cache=cache)
+    return last
+
+
+__all__ = ["CHUNK", "FIRST_CHUNK", "ResultCache", "Snapshot", "TrialTrace", "budget_for", "run", "stream",
+           "trial_trace"]
