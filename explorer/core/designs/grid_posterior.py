@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
+
+from ..engine.states import unique_rows
 
 #: States × grid points per chunk of posterior weights (8 MB of float64).
 CHUNK_CELLS = 1 << 20
 
 
-def unique_states(n: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Row indices of the distinct (n, x) count states, and for each row the index of its distinct state."""
-    key = np.ascontiguousarray(np.hstack([n, x]).astype(np.int32))
-    rows = key.view(np.dtype((np.void, key.dtype.itemsize * key.shape[1]))).ravel()
-    _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
-    return first, inverse.ravel()
+@cache
+def _blas():
+    """The BLAS controller: posteriors run single-threaded. A second BLAS thread buys nothing on these small
+    products and, on a busy server (a room of kernels on two cores), made them 30-60× slower by contention."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 def below_weights(grid: np.ndarray, cuts: np.ndarray) -> np.ndarray:
@@ -63,10 +68,11 @@ class GridPosterior:
 
         Identical count states are computed once, in chunks that keep the weights matrix small.
         """
-        first, inverse = unique_states(n, x)
+        first, inverse = unique_rows(np.hstack([n, x]))
         step = max(1, CHUNK_CELLS // self.table.shape[1])
         out = np.empty((first.size, functionals.shape[1]))
-        for i in range(0, first.size, step):
-            rows = first[i:i + step]
-            out[i:i + step] = self.weights(n[rows], x[rows]) @ functionals
+        with _blas().limit(limits=1, user_api="blas"):
+            for i in range(0, first.size, step):
+                rows = first[i:i + step]
+                out[i:i + step] = self.weights(n[rows], x[rows]) @ functionals
         return out[inverse]
