@@ -11,7 +11,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Case:
-    """One design under one scenario, given as a protocol object (see DESIGN.md §5)."""
+    """One design under one scenario, given as a protocol object (see docs/contract.md)."""
 
     scenario: str
     protocol: dict[str, Any]

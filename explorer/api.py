@@ -77,7 +77,7 @@ class Result:
         return [n.message for n in self.snapshot.notes]
 
     def to_dict(self) -> dict[str, Any]:
-        """The command line's JSON object (DESIGN.md §5)."""
+        """The command line's JSON object (docs/contract.md)."""
         return simulate_dict(self.protocol, self.snapshot)
 
     def to_markdown(self) -> str:

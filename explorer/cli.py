@@ -1,4 +1,4 @@
-"""The command line: `phase1-explorer serve | simulate | compare | designs | table` (DESIGN.md §5)."""
+"""The command line: `phase1-explorer serve | simulate | compare | designs | table` (docs/contract.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The command line contract (DESIGN.md §5): outputs, formats, overrides, and bad input without tracebacks."""
+"""The command line contract (docs/contract.md): outputs, formats, overrides, and bad input without tracebacks."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""OC definitions (DESIGN.md §1, §4) against closed forms and hand-worked cases."""
+"""OC definitions (docs/contract.md) against closed forms and hand-worked cases."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Operating characteristics (DESIGN.md §4) with their standard errors."""
+"""Operating characteristics (docs/contract.md) with their standard errors."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ class OperatingCharacteristics:
     stderr: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object of the command-line contract (DESIGN.md §5), plus a few extra keys."""
+        """The JSON object of the command-line contract (docs/contract.md), plus a few extra keys."""
         def lst(a: np.ndarray) -> list[float]:
             return [float(v) for v in a]
 

@@ -1,4 +1,4 @@
-"""The command line's JSON objects (DESIGN.md §5): a protocol's result as `simulate` writes it, and a comparison as
+"""The command line's JSON objects (docs/contract.md): a protocol's result as `simulate` writes it, and a comparison as
 `compare` writes it; both from one pipeline snapshot."""
 
 from __future__ import annotations

@@ -1,1 +1,1 @@
-"""How two arms share patients, order and timing (DESIGN.md §2 `arms`)."""
+"""How two arms share patients, order and timing (docs/architecture.md)."""

@@ -23,6 +23,11 @@ def dlt_probability(process: TwoArmProcess, truths: tuple[np.ndarray, np.ndarray
                     truths[1][np.minimum(dose, truths[1].size - 1)])
 
 
+def enrolment_limit(process: TwoArmProcess) -> int:
+    """The most patients a two-arm trial can enrol: the overall cap, or both arms' own caps together if fewer."""
+    return min(process.max_total, sum(d.max_n for d in process.designs))
+
+
 def outcomes(process: TwoArmProcess, Z: np.ndarray, weights: np.ndarray, trials: int | None) -> Outcomes:
     """Each arm's end states from final state rows (selections as the arm design finishes them)."""
     Z = process.finish(Z)
@@ -40,7 +45,7 @@ def simulate_two_arms(process: TwoArmProcess, truths: tuple[np.ndarray, np.ndarr
 
 def run_two_arms(process: TwoArmProcess, truths: tuple[np.ndarray, np.ndarray], draws: np.ndarray) -> np.ndarray:
     """The final state rows of one trial per row of `draws` (see simulate_two_arms)."""
-    steps = process.max_total
+    steps = enrolment_limit(process)
     trials = draws.shape[0]
     u, v, w = draws[:, 0, :steps], draws[:, 1, :steps], draws[:, 2, :steps]
     q = process.ad.eligible_b

@@ -106,5 +106,5 @@ class BOIN(IntervalDesign):
         return int(self.opts["n_earlystop"])
 
     def acceptable_interval(self) -> tuple[float, float]:
-        """BOIN has no equivalence interval of its own: target ± 0.05 (DESIGN.md)."""
+        """BOIN has no equivalence interval of its own: target ± 0.05 (docs/contract.md)."""
         return (self.target - 0.05, self.target + 0.05)

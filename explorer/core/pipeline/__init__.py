@@ -80,7 +80,7 @@ def _exact(engine: Engine, budget: Budget) -> Outcomes:
         raise ExactTooLarge(f"{what}: the design needs more than count states to decide")
     states, cost = engine.exact_estimate(budget)
     check_estimate(states, cost, budget, what, engine.estimate_spread)
-    return engine.enumerate(Guard(budget, what, engine.exact_steps, cost))
+    return engine.enumerate(Guard(budget, what, engine.exact_steps, cost, estimate=states))
 
 
 def _fits(engine: Engine, budget: Budget) -> bool:

@@ -70,11 +70,13 @@ class Guard:
     #: The remaining work is projected once this share of the budget is done.
     PROJECT_AFTER = 0.05
 
-    def __init__(self, budget: Budget, what: str, steps: int, cost: float = 1.0, clock=time.perf_counter):
+    def __init__(self, budget: Budget, what: str, steps: int, cost: float = 1.0, estimate: float | None = None,
+                 clock=time.perf_counter):
         self.budget = budget
         self.what = what  # e.g. "boin: 36 patients in cohorts of 1"
         self.steps = max(steps, 1)
         self.cost = cost
+        self.estimate = estimate  # the estimate made before enumerating: a ceiling on the growth projection
         self.clock = clock
         self.start = clock()
         self.history: list[int] = []
@@ -104,4 +106,6 @@ class Guard:
         back = self.history[t - 4] if t >= 4 else 0
         alpha = math.log(states / back) / math.log(t / (t - 3)) if back > 0 and states > back else 0.0
         alpha = min(alpha, 12.0)
-        return self.done + sum(states * (u / t) ** alpha for u in range(t + 1, self.steps + 1))
+        projected = self.done + sum(states * (u / t) ** alpha for u in range(t + 1, self.steps + 1))
+        # trials end, so growth slows: where an estimate was made from the design, it bounds the projection
+        return projected if self.estimate is None else max(min(projected, self.estimate), self.done)

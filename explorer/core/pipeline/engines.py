@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..arms.engine import FIELDS as SHARED_FIELDS
-from ..arms.engine import enumerate_two_arms, simulate_two_arms
+from ..arms.engine import enrolment_limit, enumerate_two_arms, simulate_two_arms
 from ..arms.process import TwoArmProcess
 from ..arms.trace import trace_two_arm_trial
 from ..designs.base import Capability, Design
@@ -136,8 +136,14 @@ class SharedStream(Engine):
     estimate_spread = 10.0
 
     def __init__(self, process: TwoArmProcess, truths: list[np.ndarray], target: float):
+        # draws are as wide as the overall cap (the patients' layout of every recorded result)
         super().__init__(process.designs, truths, target, fields=SHARED_FIELDS, steps=process.max_total)
         self.process = process
+
+    @property
+    def exact_steps(self) -> int:
+        """Patients: the enumeration branches once per patient, at most as many as the trial can enrol."""
+        return enrolment_limit(self.process)
 
     @property
     def cap(self) -> int | None:
@@ -161,7 +167,7 @@ class SharedStream(Engine):
             s = [1, *rec.states]
             c = d.max_cohort
             per.append(np.array([s[min(k // c, len(s) - 1)] * (k % c + 1) for k in range(d.max_n + 1)], dtype=float))
-        joint = np.convolve(per[0], per[1])[1:self.steps + 1].sum()
+        joint = np.convolve(per[0], per[1])[1:self.exact_steps + 1].sum()
         return float(joint) * JOINT_STATES, cost * JOINT_COST
 
     def enumerate(self, guard: StepGuard) -> Outcomes:
