@@ -10,6 +10,10 @@ from ..engine.states import unique_rows
 
 #: States × grid points per chunk of posterior weights (8 MB of float64).
 CHUNK_CELLS = 1 << 20
+#: Distinct states remembered across calls, and the largest batch looked up one by one (exact enumeration never
+#: meets a state twice: each step has one more cohort; Monte Carlo chunks meet the same states at each step).
+MEMO_STATES = 200_000
+MEMO_LOOKUPS = 20_000
 
 
 @cache
@@ -52,6 +56,8 @@ class GridPosterior:
     def __init__(self, log_p: np.ndarray, log_q: np.ndarray, log_prior: np.ndarray):
         self.table = np.vstack([log_p, log_q])  # (2K × G): [x, n − x] @ table is the log-likelihood
         self.log_prior = np.asarray(log_prior, dtype=float)
+        self._memo: dict[bytes, np.ndarray] = {}
+        self._memo_for: np.ndarray | None = None
 
     def weights(self, n: np.ndarray, x: np.ndarray) -> np.ndarray:
         """Normalised posterior weights of the grid points for each state (states × grid points)."""
@@ -66,13 +72,30 @@ class GridPosterior:
     def summarise(self, n: np.ndarray, x: np.ndarray, functionals: np.ndarray) -> np.ndarray:
         """Posterior expectations of the given functionals (grid points × m) for each state (states × m).
 
-        Identical count states are computed once, in chunks that keep the weights matrix small.
+        Each distinct count state is computed once: once per call, and once across calls for the same functionals
+        (Monte Carlo chunks meet the same states again; states are remembered up to MEMO_STATES). Computed in
+        chunks that keep the weights matrix small.
         """
-        first, inverse = unique_rows(np.hstack([n, x]))
-        step = max(1, CHUNK_CELLS // self.table.shape[1])
+        key = np.hstack([n, x])
+        first, inverse = unique_rows(key)
         out = np.empty((first.size, functionals.shape[1]))
+        if functionals is not self._memo_for or len(self._memo) + first.size > MEMO_STATES:
+            self._memo, self._memo_for = {}, functionals
+        remembered = first.size <= MEMO_LOOKUPS
+        todo = np.arange(first.size)
+        if remembered:
+            names = [row.tobytes() for row in np.ascontiguousarray(key[first], dtype=np.int16)]
+            hits = [self._memo.get(name) for name in names]
+            todo = np.array([i for i, h in enumerate(hits) if h is None], dtype=np.int64)
+            done = [i for i, h in enumerate(hits) if h is not None]
+            if done:
+                out[done] = np.array([hits[i] for i in done])
+        step = max(1, CHUNK_CELLS // self.table.shape[1])
         with _blas().limit(limits=1, user_api="blas"):
-            for i in range(0, first.size, step):
-                rows = first[i:i + step]
-                out[i:i + step] = self.weights(n[rows], x[rows]) @ functionals
+            for i in range(0, todo.size, step):
+                at = todo[i:i + step]
+                rows = first[at]
+                out[at] = self.weights(n[rows], x[rows]) @ functionals
+        if remembered:
+            self._memo.update((names[i], out[i]) for i in todo)
         return out[inverse]
