@@ -5,12 +5,27 @@ from __future__ import annotations
 import numpy as np
 
 
+def _packed(key: np.ndarray) -> np.ndarray | None:
+    """Each row as one int64 (mixed radix: every column shifted to start at 0, its digit as wide as its range), or
+    None when the rows' codes would not fit in 63 bits."""
+    low = key.min(axis=0)
+    span = key.max(axis=0).astype(np.int64) - low + 1
+    if np.prod(span.astype(float)) >= 2.0 ** 63:
+        return None
+    radix = np.concatenate([[1], np.cumprod(span)[:-1]]).astype(np.int64)
+    return (key - low).astype(np.int64) @ radix
+
+
 def unique_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For an integer matrix: the index of the first row of each distinct row, and for every row the number of its
-    distinct row (rows compared as raw bytes, in one sort)."""
-    key = np.ascontiguousarray(key, dtype=np.int32)
-    rows = key.view(np.dtype((np.void, key.dtype.itemsize * key.shape[1]))).ravel()
-    _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
+    distinct row (rows packed into one integer each where they fit, else compared as raw bytes)."""
+    if key.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    packed = _packed(key)
+    if packed is None:
+        raw = np.ascontiguousarray(key, dtype=np.int32)
+        packed = raw.view(np.dtype((np.void, raw.dtype.itemsize * raw.shape[1]))).ravel()
+    _, first, inverse = np.unique(packed, return_index=True, return_inverse=True)
     return first, inverse.ravel()
 
 
