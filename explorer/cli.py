@@ -7,21 +7,12 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .core.compare import compare_protocol
-from .core.designs import design_classes
-from .core.errors import Problem, ProtocolError
-from .core.protocol import DesignSpec, Protocol, load_protocol, parse_design
-from .core.runner import run_protocol
-from .reports import (
-    comparison_as_csv,
-    comparison_as_markdown,
-    designs_as_json,
-    designs_as_text,
-    result_as_csv,
-    result_as_markdown,
-)
+# Each command imports what it uses when it runs: `--help`, `designs` and `serve` start fast (no SciPy, no app).
+if TYPE_CHECKING:
+    from .core.errors import ProtocolError
+    from .core.protocol import DesignSpec, Protocol
 
 EXIT_BAD_INPUT = 2
 
@@ -52,6 +43,11 @@ def _emit(warnings: list[str], text: str, out: str | None) -> int:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Run a protocol file and print its operating characteristics."""
+    from .core.errors import ProtocolError
+    from .core.protocol import load_protocol
+    from .core.runner import run_protocol
+    from .reports import result_as_csv, result_as_markdown
+
     method = _method(args)
     try:
         protocol = load_protocol(args.protocol)
@@ -66,6 +62,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 def design_specs(texts: list[str], protocol: Protocol) -> list[DesignSpec]:
     """The --design arguments: each a method name (`boin`) or a JSON design object; all problems at once."""
+    from .core.errors import Problem, ProtocolError
+    from .core.protocol import parse_design
+
     specs, problems = [], []
     for i, text in enumerate(texts):
         where = f"--design[{i + 1}]"
@@ -89,6 +88,11 @@ def design_specs(texts: list[str], protocol: Protocol) -> list[DesignSpec]:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Compare the protocol's design with others on common patients: each one's OCs and paired differences."""
+    from .core.compare import compare_protocol
+    from .core.errors import ProtocolError
+    from .core.protocol import load_protocol
+    from .reports import comparison_as_csv, comparison_as_markdown
+
     method = _method(args)
     try:
         protocol = load_protocol(args.protocol)
@@ -104,6 +108,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_designs(args: argparse.Namespace) -> int:
     """List every design with its options, defaults and meaning."""
+    from .core.designs import design_classes
+    from .reports import designs_as_json, designs_as_text
+
     classes = list(design_classes().values())
     if args.format == "json":
         print(json.dumps(designs_as_json(classes), indent=2))
@@ -113,22 +120,27 @@ def cmd_designs(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the explorer app with Voila."""
-    from .serve import serve
+    """Serve the explorer app (and the teaching notebooks) with Voila."""
+    from .server import ServeOptions, serve
 
     if args.protocol:
+        from .core.errors import ProtocolError
+        from .core.protocol import load_protocol
+
         try:
             load_protocol(args.protocol)
         except ProtocolError as e:
             return _fail_protocol(args.protocol, e, "used")
-    return serve(protocol=args.protocol, port=args.port, open_browser=not args.no_browser)
+    return serve(ServeOptions(protocol=args.protocol, host=args.host, port=args.port, pool=args.pool,
+                              cull_idle=args.cull_idle, cache=args.cache, open_browser=not args.no_browser))
 
 
 def cmd_table(args: argparse.Namespace) -> int:
     """An interval design's decision table, or (with --outcomes, or for other designs) the one-step transitions."""
     import numpy as np
 
-    from .core.errors import OutcomeStringError
+    from .core.errors import OutcomeStringError, ProtocolError
+    from .core.protocol import load_protocol
     from .core.tables import decision_table, has_decision_table
     from .core.transitions import one_step, transitions_text
 
@@ -180,14 +192,28 @@ def _run_arguments(p: argparse.ArgumentParser, exact_help: str, monte_carlo_help
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
+    from .server import DEFAULT_CULL_IDLE, DEFAULT_POOL  # constants only: the server's imports wait for `serve`
+
     parser = argparse.ArgumentParser(
         prog="phase1-explorer",
         description="Design phase I dose-escalation trials and see their operating characteristics.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="{serve,simulate,compare,designs,table}")
 
-    p = sub.add_parser("serve", help="serve the explorer app in the browser (Voila, on 127.0.0.1)")
+    p = sub.add_parser("serve", help="serve the explorer app in the browser (Voila), for one person or a room",
+                       description="Serve the explorer (and the teaching notebooks) with Voila. For a room: "
+                                   "--host 0.0.0.0 and give participants the address printed.")
     p.add_argument("protocol", nargs="?", help="a protocol JSON file to open (default: the CAR4SAR preset)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every network)")
     p.add_argument("--port", type=int, default=8866, help="port to serve on (default 8866)")
+    p.add_argument("--pool", type=int, default=DEFAULT_POOL, metavar="N",
+                   help=f"preheated kernels kept ready, each ~0.2 GB (default {DEFAULT_POOL}: a room opening its "
+                        f"pages together)")
+    p.add_argument("--cull-idle", type=int, default=DEFAULT_CULL_IDLE, metavar="SECONDS",
+                   help=f"free a kernel whose page is gone after this long without activity (default "
+                        f"{DEFAULT_CULL_IDLE}; 0: never)")
+    p.add_argument("--cache", metavar="DIR", help="result cache folder shared by the kernels (default: a temporary "
+                                                  "folder of this server)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     p.set_defaults(func=cmd_serve)
 

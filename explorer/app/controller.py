@@ -30,6 +30,7 @@ from .controls.truth import TruthControls
 from .exports import file_stem, oc_csv, two_arm_csv
 from .messages import as_html, group_of, readable, warning_group
 from .progress import Status
+from .refine_slots import refine_slot
 from .scenarios import DEFAULT_PRESET, PRESETS, Preset, find_preset
 from .theme import page_css, requested_preset, requested_theme
 from .views.decision_table import DecisionTableView
@@ -325,7 +326,8 @@ class ExplorerApp:
             await asyncio.sleep(0.001)  # let widget messages in: a moved control makes this work stale
             if generation != self.generation:
                 return
-            snap = next(steps, None)
+            async with refine_slot():  # under `serve`, at most N kernels refine at once (app/refine_slots.py)
+                snap = next(steps, None)
             if snap is None or generation != self.generation:
                 return
             if snap.ocs is not None:

@@ -6,7 +6,6 @@ import math
 from typing import Any, ClassVar
 
 import numpy as np
-from scipy.stats import beta
 
 from ..errors import Problem
 from .base import Decision, Design, Option
@@ -20,6 +19,8 @@ ELIMINATION_MIN_N = 3
 
 def overdose_probability(target: float, n: np.ndarray, x: np.ndarray) -> np.ndarray:
     """P(p > target | x DLTs of n) under a Beta(1, 1) prior."""
+    from scipy.stats import beta
+
     return beta.sf(target, x + 1, n - x + 1)
 
 
