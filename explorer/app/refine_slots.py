@@ -35,13 +35,17 @@ class Slots:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.files = [os.open(p, os.O_RDWR) for p in sorted(folder.glob("slot-*"))]
+        self.held: set[int] = set()  # a lock already held through a file would be granted again: skip those
         self.waiting = os.open(folder / "waiting" / f"{os.getpid()}-{id(self)}", os.O_RDWR | os.O_CREAT, 0o600)
 
     def try_acquire(self) -> int | None:
         """Take a free slot if there is one (its file descriptor), else None; never blocks."""
         for fd in random.sample(self.files, len(self.files)):
+            if fd in self.held:
+                continue
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                self.held.add(fd)
                 return fd
             except BlockingIOError:
                 continue
@@ -49,6 +53,7 @@ class Slots:
 
     def release(self, fd: int) -> None:
         """Give a slot back."""
+        self.held.discard(fd)
         fcntl.flock(fd, fcntl.LOCK_UN)
 
     def others_waiting(self) -> bool:
