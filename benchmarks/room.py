@@ -4,7 +4,7 @@ Prints, per N: pages rendered, time to first widget and to the plots' data (p50/
 latency (p50/p95) while all N pages are open and editing, the server's peak memory (RSS of the server and its
 kernels), and the kernels still alive 60 s after the pages close.
 
-Run: .venv/bin/python benchmarks/room.py [--pages 1 10 30] [--pool 4] [--edits 4] [--serve-arg=--cull-idle=120]
+Run: .venv/bin/python benchmarks/room.py [--pages 1 10 30] [--pool 10] [--edits 4] [--serve-arg=--cull-idle=120]
      .venv/bin/python benchmarks/room.py --url http://127.0.0.1:8866/ --pid PID   (a server already running)
 The server is started from a temporary folder (as a user would, away from the checkout) in its own process group.
 """
@@ -65,6 +65,27 @@ def tree(pid: int) -> list[psutil.Process]:
         return [root, *root.children(recursive=True)]
     except psutil.NoSuchProcess:
         return []
+
+
+def settle(pid: int, pool: int, longest: float) -> None:
+    """Wait until the server's pool is full and the server and its kernels are quiet (under 10% of a core)."""
+    def cpu() -> float:
+        t = 0.0
+        for p in tree(pid):
+            try:
+                c = p.cpu_times()
+                t += c.user + c.system
+            except psutil.Error:
+                pass
+        return t
+
+    deadline = time.time() + longest
+    while time.time() < deadline:
+        before = cpu()
+        time.sleep(3)
+        if kernels(pid) >= pool and (cpu() - before) / 3 < 0.1:
+            return
+    print(f"  the pool was not ready within {longest:.0f} s; measuring anyway", file=sys.stderr)
 
 
 def kernels(pid: int) -> int:
@@ -218,7 +239,8 @@ def main() -> None:
     ap.add_argument("--edits", type=int, default=4, help="edits per page once all are open (default 4)")
     ap.add_argument("--timeout", type=float, default=240, help="seconds a page may take to render (default 240)")
     ap.add_argument("--after", type=float, default=60, help="count kernels this long after closing (default 60)")
-    ap.add_argument("--settle", type=float, default=20, help="seconds for a fresh server's pool to fill (default 20)")
+    ap.add_argument("--settle", type=float, default=600, help="longest wait for a fresh server's pool (default 600 s)")
+    ap.add_argument("--pool", type=int, default=10, help="the server's --pool (default 10)")
     ap.add_argument("--serve-arg", action="append", default=[], help="an extra `serve` argument (repeatable)")
     ap.add_argument("--url", help="measure a server already running at this address")
     ap.add_argument("--pid", type=int, help="with --url: the server's process id (for memory and kernels)")
@@ -227,11 +249,12 @@ def main() -> None:
     print(f"load average before: {os.getloadavg()[0]:.2f}; serve {' '.join(args.serve_arg)}", file=sys.stderr)
     rows = []
     for n in args.pages:
-        server = None if args.url else Server(args.serve_arg)
+        server = None if args.url else Server([f"--pool={args.pool}", *args.serve_arg])
         r: dict = {"seen": set()}
         try:
             url, pid = (args.url, args.pid) if args.url else (server.url, server.proc.pid)
-            time.sleep(0 if args.url else args.settle)
+            if not args.url:
+                settle(pid, args.pool, args.settle)
             r = room(url, pid, n, args.gap, args.edits, args.timeout, args.after)
             r = asyncio.run(r)
             rows.append(row(r))
