@@ -39,11 +39,11 @@ def free_port() -> int:
 
 
 def start_serve(port: int, extra: list[str] | None = None, python: str = sys.executable, cwd: Path | None = None,
-                env: dict | None = None) -> subprocess.Popen:
+                env: dict | None = None, wait: float = 60) -> subprocess.Popen:
     """`phase1-explorer serve` on 127.0.0.1:port, run from a folder outside the checkout (`cwd`, default a new
     temporary one), with a small pool unless `extra` says otherwise."""
     cmd = [python, "-m", "explorer.cli", "serve", "--no-browser", f"--port={port}", "--pool=2", *(extra or [])]
-    return launch_server(cmd, port, cwd=cwd or Path(tempfile.mkdtemp(prefix="serve-cwd-")), env=env)
+    return launch_server(cmd, port, cwd=cwd or Path(tempfile.mkdtemp(prefix="serve-cwd-")), env=env, wait=wait)
 
 
 def server_log(proc: subprocess.Popen) -> str:
@@ -52,19 +52,20 @@ def server_log(proc: subprocess.Popen) -> str:
     return proc.log.read().decode(errors="replace")  # type: ignore[attr-defined]
 
 
-def launch_server(cmd: list[str], port: int, cwd: Path = ROOT, env: dict | None = None) -> subprocess.Popen:
+def launch_server(cmd: list[str], port: int, cwd: Path = ROOT, env: dict | None = None,
+                  wait: float = 60) -> subprocess.Popen:
     """Start a server in its own process group, its log in a temporary file, and wait for its port."""
     log = tempfile.TemporaryFile()  # not a pipe: a full pipe would block Voila
     proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, start_new_session=True,
                             stdout=log, stderr=subprocess.STDOUT)
     proc.log = log  # type: ignore[attr-defined]
-    wait_for_port(proc, port)
+    wait_for_port(proc, port, wait)
     return proc
 
 
-def wait_for_port(proc: subprocess.Popen, port: int) -> None:
-    """Wait until the server accepts connections (fail if it exits or takes over 60 s)."""
-    deadline = time.time() + 60
+def wait_for_port(proc: subprocess.Popen, port: int, wait: float = 60) -> None:
+    """Wait until the server accepts connections (fail if it exits or takes over `wait` seconds)."""
+    deadline = time.time() + wait
     while time.time() < deadline:
         if proc.poll() is not None:
             raise RuntimeError("the server exited: " + server_log(proc)[-2000:])
@@ -74,7 +75,7 @@ def wait_for_port(proc: subprocess.Popen, port: int) -> None:
         except OSError:
             time.sleep(0.2)
     stop(proc)
-    raise RuntimeError("the server did not start listening within 60 s")
+    raise RuntimeError(f"the server did not start listening within {wait:.0f} s")
 
 
 def stop(proc: subprocess.Popen) -> None:

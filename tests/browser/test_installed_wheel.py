@@ -42,7 +42,8 @@ def test_wheel_ships_the_app_and_serves_it_from_another_folder(installed, browse
     assert Path(where).is_relative_to(installed.parents[1])  # the installed copy, not the checkout
     assert (Path(where) / "notebooks" / "explorer.ipynb").is_file()
     port = free_port()
-    proc = start_serve(port, ["--pool=1"], python=str(installed), cwd=tmp_path, env={"PYTHONPATH": ""})
+    # Its first start compiles the whole stack's bytecode (installed with --no-compile): give it time.
+    proc = start_serve(port, ["--pool=1"], python=str(installed), cwd=tmp_path, env={"PYTHONPATH": ""}, wait=300)
     try:
         page = browser.new_page()
         open_app(page, f"http://127.0.0.1:{port}")
