@@ -3,8 +3,11 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
 PORT ?= 8866
+HOST ?= 127.0.0.1
+POOL ?= 2
 
 .PHONY: run test test-fast bench lint install browser clean
 
@@ -12,32 +15,38 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml binder/requirements.txt requirements-dev.txt
+# What running needs: the package and its dependencies (pyproject.toml), nothing else.
+$(RUN_STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+# What testing adds: the Binder pins (JupyterLab, for the Binder path test), pytest, Playwright, ruff.
+$(TEST_STAMP): $(RUN_STAMP) binder/requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
-	$(BIN)/pip install --quiet --no-deps -e .
-	touch $(STAMP)
+	touch $(TEST_STAMP)
 
-install: $(STAMP)
+install: $(TEST_STAMP)
 
-run: $(STAMP)
-	$(BIN)/phase1-explorer serve --port $(PORT)
+# One person: a small pool. A room: make run HOST=0.0.0.0 POOL=10 (see README, "Running it for a room").
+run: $(RUN_STAMP)
+	$(BIN)/phase1-explorer serve --host $(HOST) --port $(PORT) --pool $(POOL)
 
 browser:
 	@if [ -x /usr/bin/chromium ]; then echo "chromium: $$(/usr/bin/chromium --version 2>/dev/null)"; else \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium fonts-dejavu-core; fi
 
-test: $(STAMP) browser
+test: $(TEST_STAMP) browser
 	$(BIN)/ruff check explorer tests benchmarks
 	$(BIN)/python -m pytest -q
 
-test-fast: $(STAMP)
+test-fast: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q -m "not browser"
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check explorer tests benchmarks
 
 clean:

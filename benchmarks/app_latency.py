@@ -1,6 +1,6 @@
 """App latency in a real browser: control change → new plot data, and Voila's time to first widget.
 
-Serves notebooks/explorer.ipynb as `phase1-explorer serve` does (preheated kernel), drives headless Chromium,
+Runs `phase1-explorer serve` (with a preheated kernel pool, or none), drives headless Chromium,
 and prints a table. Run: .venv/bin/python benchmarks/app_latency.py [--changes 40] [--loads 3]
 """
 
@@ -15,8 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from explorer.serve import voila_command  # noqa: E402
-from tests.browser.helpers import JS_COLUMN, free_port, launch, launch_server, stop  # noqa: E402
+from tests.browser.helpers import JS_COLUMN, free_port, launch, start_serve, stop  # noqa: E402
 
 # Type a value into a truth box as a user would (the widget commits on "change"), then count the ms until the
 # selection plot's ColumnDataSource holds new data.
@@ -44,8 +43,8 @@ def percentile(xs: list[float], q: float) -> float:
 
 
 def start(port: int, preheat: bool):
-    """Voila as `serve` runs it, in the background."""
-    return launch_server(voila_command(ROOT / "notebooks" / "explorer.ipynb", port, preheat=preheat), port)
+    """`serve` in the background, with a pool of 2 preheated kernels or none."""
+    return start_serve(port, ["--pool=2" if preheat else "--pool=0"])
 
 
 def first_widget(browser, url: str) -> tuple[float, float]:

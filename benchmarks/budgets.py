@@ -57,7 +57,8 @@ def main(argv: list[str]) -> int:
     quick = "--quick" in argv
     pairs = [(d, d) for d in SAME] + ([] if quick else MIXED)
     print(f"# time to a result or a message (load average {os.getloadavg()[0]:.1f}); 10,000 trials for Monte Carlo")
-    head = f"{'arms':<14} {'mode':<12} {'cap':>4} | {'auto s':>7} {'how':<12} | {'exact s':>7} {'how':<34} | {'MC s':>6}"
+    head = (f"{'arms':<14} {'mode':<12} {'cap':>4} | {'auto s':>7} {'how':<12} | {'exact s':>7} {'how':<34} | "
+            f"{'MC s':>6}")
     print(head)
     print("-" * len(head))
     worst = {"auto": 0.0, "exact": 0.0, "monte-carlo": 0.0}

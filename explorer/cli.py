@@ -119,16 +119,18 @@ def cmd_designs(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the explorer app with Voila."""
-    from .core.protocol_file import load_protocol
-    from .serve import serve
+    """Serve the explorer app (and the teaching notebooks) with Voila."""
+    from .server import ServeOptions, serve
 
     if args.protocol:
+        from .core.protocol_file import load_protocol
+
         try:
             load_protocol(args.protocol)
         except ProtocolError as e:
             return _fail_protocol(args.protocol, e, "used")
-    return serve(protocol=args.protocol, port=args.port, open_browser=not args.no_browser)
+    return serve(ServeOptions(protocol=args.protocol, host=args.host, port=args.port, pool=args.pool,
+                              cull_idle=args.cull_idle, cache=args.cache, open_browser=not args.no_browser))
 
 
 def cmd_table(args: argparse.Namespace) -> int:
@@ -191,14 +193,28 @@ def _run_arguments(p: argparse.ArgumentParser, exact_help: str, monte_carlo_help
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
+    from .server import DEFAULT_CULL_IDLE, DEFAULT_POOL  # constants only: the server's imports wait for `serve`
+
     parser = argparse.ArgumentParser(
         prog="phase1-explorer",
         description="Design phase I dose-escalation trials and see their operating characteristics.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="{serve,simulate,compare,designs,table}")
 
-    p = sub.add_parser("serve", help="serve the explorer app in the browser (Voila, on 127.0.0.1)")
+    p = sub.add_parser("serve", help="serve the explorer app in the browser (Voila), for one person or a room",
+                       description="Serve the explorer (and the teaching notebooks) with Voila. For a room: "
+                                   "--host 0.0.0.0 and give participants the address printed.")
     p.add_argument("protocol", nargs="?", help="a protocol JSON file to open (default: the CAR4SAR preset)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every network)")
     p.add_argument("--port", type=int, default=8866, help="port to serve on (default 8866)")
+    p.add_argument("--pool", type=int, default=DEFAULT_POOL, metavar="N",
+                   help=f"preheated kernels kept ready, each ~0.2 GB (default {DEFAULT_POOL}: a room opening its "
+                        f"pages together)")
+    p.add_argument("--cull-idle", type=int, default=DEFAULT_CULL_IDLE, metavar="SECONDS",
+                   help=f"free a kernel whose page is gone after this long without activity (default "
+                        f"{DEFAULT_CULL_IDLE}; 0: never)")
+    p.add_argument("--cache", metavar="DIR", help="result cache folder shared by the kernels (default: a temporary "
+                                                  "folder of this server)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     p.set_defaults(func=cmd_serve)
 

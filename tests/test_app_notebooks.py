@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "explorer" / "notebooks"  # package data: `pip install` ships them
 
 
 @pytest.mark.parametrize("name", ["explorer.ipynb", "teaching-3plus3-vs-model-based.ipynb"])
@@ -15,6 +16,13 @@ def test_committed_without_outputs(name):
     nb = json.loads((NOTEBOOKS / name).read_text())
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert code and all(c["outputs"] == [] and c["execution_count"] is None for c in code)
+
+
+@pytest.mark.parametrize("name", ["explorer.ipynb", "teaching-3plus3-vs-model-based.ipynb"])
+def test_checkout_notebooks_are_links_to_the_packaged_ones(name):
+    """notebooks/ (Binder's urlpath voila/render/notebooks/...) holds links, not second copies."""
+    link = ROOT / "notebooks" / name
+    assert link.is_symlink() and link.resolve() == (NOTEBOOKS / name).resolve()
 
 
 def test_teaching_lesson_runs(monkeypatch, capsys):

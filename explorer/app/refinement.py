@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from ..core import pipeline
 from ..core.pipeline import ResultCache, Snapshot
 from ..core.protocol import Candidate, Protocol
+from .refine_slots import refine_slot
 
 #: Seconds between intermediate redraws while refining: fewer, fuller redraws keep the page snappy.
 DRAW_EVERY = 0.25
@@ -68,7 +69,8 @@ class Refinement:
             await asyncio.sleep(0.001)  # let widget messages in: a moved control makes this work stale
             if generation != self.generation:
                 return
-            snap = next(steps, None)
+            async with refine_slot():  # under `serve`, at most N kernels refine at once (app/refine_slots.py)
+                snap = next(steps, None)
             if snap is None or generation != self.generation:
                 return
             if snap.ocs is not None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import CHROMIUM, free_port, launch, start_voila, stop
+from .helpers import CHROMIUM, free_port, launch, start_serve, stop
 
 
 @pytest.fixture(scope="session")
 def voila_url():
-    """Base URL of a Voila server on the notebooks folder (stopped at the end of the session)."""
+    """Base URL of a `phase1-explorer serve` (stopped at the end of the session)."""
     port = free_port()
-    proc = start_voila(port)
+    proc = start_serve(port)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

@@ -12,11 +12,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = ROOT / "notebooks"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-APP_PATH = "/voila/render/explorer.ipynb"
+APP_PATH = "/voila/render/notebooks/explorer.ipynb"  # as on Binder; `/` redirects here
 
 # Find a ColumnDataSource in any Bokeh document by its name ("selection-b") or the names of its columns, and
 # return one column.
@@ -39,41 +38,48 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_voila(port: int, extra: list[str] | None = None, env: dict | None = None) -> subprocess.Popen:
-    """Voila in directory mode on notebooks/ (URLs like Binder's /voila/render/...), bound to 127.0.0.1."""
-    cmd = [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-           "--show_tracebacks=True", *(extra or [])]
-    return launch_server(cmd, port, cwd=NOTEBOOKS, env=env)
+def start_serve(port: int, extra: list[str] | None = None, python: str = sys.executable, cwd: Path | None = None,
+                env: dict | None = None, wait: float = 60) -> subprocess.Popen:
+    """`phase1-explorer serve` on 127.0.0.1:port, run from a folder outside the checkout (`cwd`, default a new
+    temporary one), with a small pool unless `extra` says otherwise."""
+    cmd = [python, "-m", "explorer.cli", "serve", "--no-browser", f"--port={port}", "--pool=2", *(extra or [])]
+    return launch_server(cmd, port, cwd=cwd or Path(tempfile.mkdtemp(prefix="serve-cwd-")), env=env, wait=wait)
 
 
-def launch_server(cmd: list[str], port: int, cwd: Path = ROOT, env: dict | None = None) -> subprocess.Popen:
+def server_log(proc: subprocess.Popen) -> str:
+    """What the server printed so far."""
+    proc.log.seek(0)  # type: ignore[attr-defined]
+    return proc.log.read().decode(errors="replace")  # type: ignore[attr-defined]
+
+
+def launch_server(cmd: list[str], port: int, cwd: Path = ROOT, env: dict | None = None,
+                  wait: float = 60) -> subprocess.Popen:
     """Start a server in its own process group, its log in a temporary file, and wait for its port."""
     log = tempfile.TemporaryFile()  # not a pipe: a full pipe would block Voila
     proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, start_new_session=True,
                             stdout=log, stderr=subprocess.STDOUT)
     proc.log = log  # type: ignore[attr-defined]
-    wait_for_port(proc, port)
+    wait_for_port(proc, port, wait)
     return proc
 
 
-def wait_for_port(proc: subprocess.Popen, port: int) -> None:
-    """Wait until the server accepts connections (fail if it exits or takes over 60 s)."""
-    deadline = time.time() + 60
+def wait_for_port(proc: subprocess.Popen, port: int, wait: float = 60) -> None:
+    """Wait until the server accepts connections (fail if it exits or takes over `wait` seconds)."""
+    deadline = time.time() + wait
     while time.time() < deadline:
         if proc.poll() is not None:
-            proc.log.seek(0)  # type: ignore[attr-defined]
-            raise RuntimeError("voila exited: " + proc.log.read().decode()[-2000:])  # type: ignore[attr-defined]
+            raise RuntimeError("the server exited: " + server_log(proc)[-2000:])
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
         except OSError:
             time.sleep(0.2)
     stop(proc)
-    raise RuntimeError("voila did not start listening within 60 s")
+    raise RuntimeError(f"the server did not start listening within {wait:.0f} s")
 
 
 def stop(proc: subprocess.Popen) -> None:
-    """Stop Voila and its kernels (its own process group)."""
+    """Stop the server (SIGTERM to its process group, SIGKILL if it lingers)."""
     try:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=15)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
-from scipy.stats import beta
 
 from ..errors import Problem
 from .base import FLOAT, Capability, CountState, Design, Option, Proposal
@@ -19,6 +18,8 @@ ELIMINATION_MIN_N = 3
 
 def overdose_probability(target: float, n: np.ndarray, x: np.ndarray) -> np.ndarray:
     """P(p > target | x DLTs of n) under a Beta(1, 1) prior."""
+    from scipy.stats import beta
+
     return beta.sf(target, x + 1, n - x + 1)
 
 

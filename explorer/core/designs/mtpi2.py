@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import beta
 
 from .base import FLOAT, SAMPLE_SIZE_OPTIONS, Option
 from .interval import (
@@ -51,6 +50,8 @@ class MTPI2(IntervalDesign):
 
     def build_tables(self, max_n: int) -> tuple[np.ndarray, np.ndarray]:
         """The decision by unit probability mass for every (n, x)."""
+        from scipy.stats import beta
+
         edges, key = interval_edges(self.target, float(self.opts["epsilon1"]), float(self.opts["epsilon2"]))
         n, x, ok = count_grid(max_n)
         xx = np.minimum(x, n)[..., None].astype(float)
