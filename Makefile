@@ -5,8 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8866
+# R and the reference packages for `make bench-r` (installed on demand; see benchmarks/r/setup.sh)
+R_LIBRARY := $(VENV)/R-library
+R_PACKAGES ?= ../shared/r-packages
 
-.PHONY: run test test-fast bench lint install browser clean
+.PHONY: run test test-fast bench bench-r lint install browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +39,12 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# R's reference packages and ours on the same work, interleaved (installs Debian's R and the packages if missing;
+# without them, stored R times, said on every row)
+bench-r: $(STAMP)
+	@benchmarks/r/setup.sh $(R_LIBRARY) $(R_PACKAGES) || echo "bench-r: going on without R"
+	$(BIN)/python benchmarks/side_by_side.py --r-library $(R_LIBRARY)
 
 lint: $(STAMP)
 	$(BIN)/ruff check explorer tests benchmarks
