@@ -8,8 +8,11 @@ TEST_STAMP := $(VENV)/.installed-test
 PORT ?= 8866
 HOST ?= 127.0.0.1
 POOL ?= 2
+# R and the reference packages for `make bench-r` (installed on demand; see benchmarks/r/setup.sh)
+R_LIBRARY := $(VENV)/R-library
+R_PACKAGES ?= ../shared/r-packages
 
-.PHONY: run test test-fast bench lint install browser clean
+.PHONY: run test test-fast bench bench-r lint install browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +48,12 @@ test-fast: $(TEST_STAMP)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# R's reference packages and ours on the same work, interleaved (installs Debian's R and the packages if missing;
+# without them, stored R times, said on every row)
+bench-r: $(TEST_STAMP)
+	@benchmarks/r/setup.sh $(R_LIBRARY) $(R_PACKAGES) || echo "bench-r: going on without R"
+	$(BIN)/python benchmarks/side_by_side.py --r-library $(R_LIBRARY)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check explorer tests benchmarks

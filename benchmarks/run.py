@@ -46,7 +46,9 @@ def main(argv: list[str]) -> int:
     print(f"# phase1-explorer benchmarks  (python {platform.python_version()}, numpy {np.__version__}, "
           f"{platform.machine()})")
     print("# medians of repeated runs of explorer.simulate or explorer.compare (pipeline + OCs); MC = Monte Carlo;"
-          " R/ours = R reference time for 10,000 trials / our MC time\n")
+          " R/ours = R reference time for 10,000 trials / our MC time\n"
+          "# (R's time is the one stored in the reference file, ours is live wall time: the ratio swings with the"
+          " machine's load; `make bench-r` measures both side by side)\n")
     head = f"{'design':<22} {'scenario':<30} {'exact ms':>9} {'MC trials':>9} {'MC ms':>9} {'R s':>8} {'R/ours':>9}"
     print(head)
     print("-" * len(head))

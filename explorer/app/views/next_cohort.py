@@ -55,11 +55,9 @@ class NextCohortView:
         design, truth, labels, truth_name = self._args
         try:
             t = one_step(design, self.history.value.strip(), truth)
-        except (OutcomeStringError, ValueError) as e:
+        except OutcomeStringError as e:  # bad characters, levels, or more patients than max_n: pointed at
             text = html.escape(str(e))
-            self.message.value = (f'<pre class="p1x-error" style="margin:2px 0;font-family:monospace">{text}</pre>'
-                                  if isinstance(e, OutcomeStringError) else
-                                  f'<span class="p1x-error">{text}; shorten the trial so far.</span>')
+            self.message.value = f'<pre class="p1x-error" style="margin:2px 0;font-family:monospace">{text}</pre>'
             if self._good_for is not self._args:  # the table on screen belongs to another design or truth
                 self.now.value = self.table.value = ""
             return
