@@ -52,6 +52,7 @@ class TruthControls(Notifier):
     def set_title(self, title: str) -> None:
         """The heading above the boxes (e.g. which arm they belong to)."""
         self.heading.value = f"<b>{html.escape(title)}</b>"
+        self.heading.layout.display = "" if title else "none"
 
     def set_target(self, target: float) -> None:
         """The target used by the curve generator and random scenarios."""
