@@ -1,4 +1,4 @@
-"""The command line: `phase1-explorer serve | simulate | compare | designs | table` (docs/contract.md)."""
+"""The command line: `phase1-explorer serve | simulate | compare | designs | table | pathways` (docs/contract.md)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .core.errors import EXACT_NOT_AVAILABLE, Problem, ProtocolError
 
 if TYPE_CHECKING:
-    from .core.protocol import DesignSpec, Protocol
+    from .core.protocol import Arm, DesignSpec, Protocol
 
 EXIT_BAD_INPUT = 2
 
@@ -161,7 +161,7 @@ def cmd_table(args: argparse.Namespace) -> int:
         return 0
     try:
         steps = one_step(design, args.outcomes or "", np.asarray(arm.truth))
-    except (OutcomeStringError, ValueError) as e:
+    except OutcomeStringError as e:
         return _fail(f"--outcomes {args.outcomes!r} cannot be used: {e}")
     if args.format == "json":
         sys.stdout.write(json.dumps({"target": protocol.target, "design": arm.design.to_json(),
@@ -169,6 +169,73 @@ def cmd_table(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(transitions_text(steps, labels, markdown=args.format == "md"))
     return 0
+
+
+def _pick_arm(protocol: Protocol, name: str | None, path: str) -> tuple[Arm | None, str | None]:
+    """The arm a per-arm command works on: (the arm, or None with an error message).
+
+    `--arm` matches an arm's name, or the start of one, ignoring case ("A" picks "A (systemic)")."""
+    if len(protocol.arms) == 1:
+        return (None, f"--arm {name!r}: {path} has one arm; leave --arm out.") if name is not None else \
+            (protocol.arms[0], None)
+    names = ", ".join(f'"{a.name}"' for a in protocol.arms)
+    if name is None:
+        return None, (f"{path} has two arms ({names}); pick one with --arm NAME (a name or its start, e.g. "
+                      f"--arm {str(protocol.arms[0].name).split()[0]!r}).")
+    key = name.strip().lower()
+    exact = [a for a in protocol.arms if str(a.name).lower() == key]
+    found = exact or [a for a in protocol.arms if str(a.name).lower().startswith(key)]
+    if len(found) != 1:
+        why = "matches both arms" if found else "is not an arm"
+        return None, f"--arm {name!r} {why} of {path}; its arms are {names}."
+    return found[0], None
+
+
+def cmd_pathways(args: argparse.Namespace) -> int:
+    """Dose-transition pathways: every outcome of the next 1-3 cohorts and the design's dose after each."""
+    import numpy as np
+
+    from .core import pathways as paths
+    from .core.errors import OutcomeStringError
+    from .core.protocol_file import load_protocol
+
+    try:
+        protocol = load_protocol(args.protocol)
+    except ProtocolError as e:
+        return _fail_protocol(args.protocol, e, "used")
+    arm, problem = _pick_arm(protocol, args.arm, args.protocol)
+    if arm is None:
+        return _fail(str(problem))
+    warnings = []
+    if protocol.arm_design is not None and protocol.arm_design.mode != "independent":
+        warnings.append(f"the pathways follow the design of Arm {arm.name} on its own; the "
+                        f"{protocol.arm_design.mode} arm design's rules between the arms (and any overall cap) "
+                        "are not applied.")
+    design = arm.build_design(protocol.target)
+    labels = arm.labels
+    try:
+        p = paths.pathways(design, args.outcomes or "", args.cohorts, np.asarray(arm.truth))
+    except OutcomeStringError as e:
+        return _fail(f"--outcomes {args.outcomes!r} cannot be used: {e}")
+    arm_text = "" if arm.name is None else f", Arm {arm.name}"
+    where = f"after {p.history}" if p.history else "from the start"
+    cohorts = f"the next {args.cohorts} cohorts" if args.cohorts > 1 else "the next cohort"
+    head = (f"{design.title}{arm_text}, target {protocol.target}: dose-transition pathways for {cohorts} {where}; "
+            f"probabilities under the truth {list(arm.truth)}")
+    tree = args.layout == "tree"
+    if args.format == "json":
+        text = json.dumps({"target": protocol.target, "design": arm.design.to_json(), "arm": arm.name,
+                           "doses": labels, "truth": list(arm.truth), **p.to_dict()}, indent=2) + "\n"
+    elif args.format == "csv":
+        text = paths.tree_csv(p) if tree else paths.table_csv(p)
+    elif args.format == "md":
+        body = (paths.tree_markdown(p, labels) if tree
+                else paths.table_markdown(p) + "\n" + paths.legend(p, labels).replace("\n", "\n\n") + "\n")
+        text = f"{head}.\n\n{body}"
+    else:
+        body = paths.tree_text(p, labels) if tree else paths.table_text(p) + "\n" + paths.legend(p, labels) + "\n"
+        text = f"{head}.\n\n{body}"
+    return _emit(warnings, text, None)
 
 
 def _method(args: argparse.Namespace) -> str | None:
@@ -194,7 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="phase1-explorer",
         description="Design phase I dose-escalation trials and see their operating characteristics.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{serve,simulate,compare,designs,table}")
+    sub = parser.add_subparsers(dest="command", required=True,
+                                metavar="{serve,simulate,compare,designs,table,pathways}")
 
     p = sub.add_parser("serve", help="serve the explorer app in the browser (Voila, on 127.0.0.1)")
     p.add_argument("protocol", nargs="?", help="a protocol JSON file to open (default: the CAR4SAR preset)")
@@ -230,6 +298,24 @@ def build_parser() -> argparse.ArgumentParser:
                    "the next cohort and what the design does after it")
     p.add_argument("--format", choices=("text", "json", "md"), default="text", help="output format (default text)")
     p.set_defaults(func=cmd_table)
+
+    p = sub.add_parser("pathways", help="dose-transition pathways: every outcome of the next 1-3 cohorts and the "
+                                        "design's dose after each",
+                       description="Every outcome of the next 1-3 cohorts and the design's dose after each (stop "
+                                   "where the design stops, with the dose it selects), from the start or after the "
+                                   "trial so far, with each path's probability under the protocol's truth. Layout "
+                                   "table: dtpcrm's wide table (D0, T1, D1, ...; one row per path); tree: one node "
+                                   "per cohort outcome, as escalation's get_dose_paths.")
+    p.add_argument("protocol", help="the protocol JSON file")
+    p.add_argument("--cohorts", type=int, choices=(1, 2, 3), default=3, help="how many cohorts ahead (default 3)")
+    p.add_argument("--outcomes", help='the trial so far as an outcome string, e.g. "1NNN 2NTN" (default: the start)')
+    p.add_argument("--arm", help="two-arm protocols: the arm (a name, or its start) whose design and truth to use; "
+                                 "the rules between the arms are not applied")
+    p.add_argument("--layout", choices=("table", "tree"), default="table",
+                   help="text, md and csv: the wide table or the tree (json gives both; default table)")
+    p.add_argument("--format", choices=("text", "md", "json", "csv"), default="text",
+                   help="output format (default text)")
+    p.set_defaults(func=cmd_pathways)
     return parser
 
 

@@ -49,7 +49,43 @@ def test_errors_point_at_the_offending_character(text, position, words):
     assert caret_line.index("^") - 2 == position
 
 
+@pytest.mark.parametrize("packed,spaced", [
+    ("1NNN2NTN", "1NNN 2NTN"),
+    ("1nnn2ntn 2NNN3T", "1NNN 2NTN 2NNN 3T"),
+    ("1NNN12TTN", "1NNN 12TTN"),  # a multi-digit level after a cohort
+])
+def test_cohorts_need_no_spaces_between_them(packed, spaced):
+    assert parse_outcomes(packed) == parse_outcomes(spaced)
+
+
+@pytest.mark.parametrize("text,position,words", [
+    ("1NNN2NXN", 6, ["expected T", "'X'"]),
+    ("1NNN5NNN", 4, ["above the top", "(4)"]),
+    ("1NNN2", 4, ["no patients", "2NNN"]),
+    ("1NNN0NN", 4, ["count from 1"]),
+    ("1NNN2NTN3NNN4NN", 14, ["patient 11", "max_n = 10"]),
+    ("1NNN 2NTN 3NNN 4NN", 17, ["patient 11", "max_n = 10"]),
+])
+def test_errors_without_spaces_point_at_the_offending_character(text, position, words):
+    with pytest.raises(OutcomeStringError) as err:
+        parse_outcomes(text, n_doses=4, max_n=10)
+    assert err.value.position == position
+    msg = str(err.value)
+    assert all(w in msg for w in words)
+    assert msg.splitlines()[-1].index("^") - 2 == position
+
+
+def test_max_n_is_checked_only_when_given():
+    assert len(parse_outcomes("1NNNNNNNNNNNNN", n_doses=4)) == 1
+
+
 @given(st.lists(st.tuples(st.integers(1, 12), st.lists(st.booleans(), min_size=1, max_size=6)), max_size=10))
 def test_write_then_parse_is_the_identity(cohorts):
     cs = [CohortOutcome(level, tuple(d)) for level, d in cohorts]
     assert parse_outcomes(format_outcomes(cs)) == cs
+
+
+@given(st.lists(st.tuples(st.integers(1, 12), st.lists(st.booleans(), min_size=1, max_size=6)), max_size=10))
+def test_written_without_spaces_parses_the_same(cohorts):
+    cs = [CohortOutcome(level, tuple(d)) for level, d in cohorts]
+    assert parse_outcomes(format_outcomes(cs).replace(" ", "")) == cs

@@ -21,12 +21,8 @@ def cli(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def protocol_file(tmp_path):
-    def write(**changes):
-        path = tmp_path / "protocol.json"
-        path.write_text(json.dumps({**PROTOCOL, **changes}))
-        return str(path)
-    return write
+def protocol_file(write_protocol):
+    return lambda **changes: write_protocol(PROTOCOL, **changes)
 
 
 def test_i3plus3_table_from_its_rule():

@@ -17,10 +17,15 @@ class CohortOutcome:
     dlts: tuple[bool, ...]
 
 
-def parse_outcomes(text: str, n_doses: int | None = None) -> list[CohortOutcome]:
-    """Parse an outcome string; an error points at the offending character."""
+def parse_outcomes(text: str, n_doses: int | None = None, max_n: int | None = None) -> list[CohortOutcome]:
+    """Parse an outcome string; an error points at the offending character.
+
+    Cohorts may be separated by spaces or not: a dose level right after a T or N starts a new cohort
+    (`1NNN2NTN` = `1NNN 2NTN`). With `max_n`, a patient beyond it is an error pointing at that patient.
+    """
     cohorts: list[CohortOutcome] = []
     i, L = 0, len(text)
+    patients = 0
     while i < L:
         if text[i].isspace():
             i += 1
@@ -36,12 +41,16 @@ def parse_outcomes(text: str, n_doses: int | None = None) -> list[CohortOutcome]
         if n_doses is not None and level > n_doses:
             raise OutcomeStringError(text, start, f"dose level {level} is above the top of the ladder ({n_doses})")
         dlts = []
-        while i < L and not text[i].isspace():
+        while i < L and not text[i].isspace() and not (dlts and text[i].isdigit()):
             ch = text[i]
             if ch in "TtNn":
                 dlts.append(ch in "Tt")
             else:
                 raise OutcomeStringError(text, i, f"expected T (a DLT) or N (no DLT) but found {ch!r}")
+            patients += 1
+            if max_n is not None and patients > max_n:
+                raise OutcomeStringError(text, i, f"patient {patients} is more than the design's max_n = {max_n}; "
+                                         "shorten the trial so far")
             i += 1
         if not dlts:
             raise OutcomeStringError(text, i if i < L else start, f"the cohort at dose {level} has no patients; "

@@ -87,10 +87,7 @@ def replay(design: Design, cohorts: list[CohortOutcome]) -> tuple[np.ndarray, np
 def one_step(design: Design, history: str, truth: np.ndarray | None = None) -> Transitions:
     """What the design does after `history` (an outcome string, "" for the start) and after each possible outcome
     of the next cohort; with a truth, each outcome's binomial probability."""
-    cohorts = parse_outcomes(history, design.n_doses)
-    total = sum(len(c.dlts) for c in cohorts)
-    if total > design.max_n:
-        raise ValueError(f"the history has {total} patients, more than the design's max_n = {design.max_n}")
+    cohorts = parse_outcomes(history, design.n_doses, design.max_n)
     n, x, cur, extra = replay(design, cohorts)
     now, extra = _step(design, n, x, cur, extra)
     out: list[Transition] = []

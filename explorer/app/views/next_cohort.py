@@ -58,12 +58,10 @@ class NextCohortView:
         try:
             t = one_step(design, history, truth)
             gone = eliminated_after(design, history)
-        except (OutcomeStringError, ValueError) as e:
+        except OutcomeStringError as e:  # bad characters, levels, or more patients than max_n: pointed at
             text = html.escape(str(e))
-            self.message.value = (f'<pre class="p1x-error" style="margin:2px 0;font-family:monospace">{text}</pre>'
-                                  if isinstance(e, OutcomeStringError) else
-                                  f'<span class="p1x-error">{text}; shorten the trial so far.</span>')
-            self.now.value = self.table.value = ""
+            self.message.value = f'<pre class="p1x-error" style="margin:2px 0;font-family:monospace">{text}</pre>'
+            self.now.value = self.table.value = ""  # an answer on screen always belongs to the text in the box
             return
         self.message.value = ""
         where = f"After <code>{html.escape(t.history)}</code>" if t.history else "At the start"
