@@ -63,7 +63,7 @@ def test_the_app_opens_on_the_car4sar_two_arm_preset_as_the_example_file(app):
     assert app.views.truth.points_b.data["y"] == [0.08, 0.18, 0.33, 0.55]
     assert sorted(app.views.truth.mtd.data["y"]) == [0.18, 0.25]  # each arm's true MTD is starred
     assert [i.label["value"] for i in app.views.truth.items[:2]] == ["Arm A (systemic)", "Arm B (systemic + local)"]
-    assert app.views.selection_b.fig.title.text == "Arm B (systemic + local), exact"
+    assert app.views.selection_b.fig.title.text == "Arm B (systemic + local)"
     dist = app.views.sample_size.points.data
     assert dict(zip(dist["n"], dist["p"])) == pytest.approx(res.joint.sample_size_distribution)
     lines = app.views.sample_size.lines.data

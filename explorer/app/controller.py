@@ -25,7 +25,7 @@ from .controls.settings import SettingsControls
 from .controls.truth import TruthControls
 from .design_panels import DesignPanels
 from .exports import file_stem, with_design_column
-from .layout import PageLayout, section
+from .layout import PageLayout
 from .messages import as_html
 from .preset_menu import PresetMenu
 from .progress import Status
@@ -94,23 +94,9 @@ class ExplorerApp:
         else:
             self.apply_preset(key)
         self.refinement.background = True
-        self.two_arm_section = section("Two arms: names and how they share the trial", [self.arms.design_widget],
-                                       True, "p1x-section-arms")
-        header = [W.HBox([W.HTML('<div class="p1x-title">Phase I dose-escalation explorer</div>'), self.preset,
-                          self.title, self.files.widget], layout=W.Layout(flex_flow="row wrap",
-                                                                          align_items="center")),
-                  W.HBox([self.status.widget, self.presets.note], layout=W.Layout(flex_flow="row wrap",
-                                                                                  align_items="baseline")),
-                  self.files.message, self.general_message]
-        controls = [self.arms.widget,
-                    section("Designs", [self.designs.widget], True, "p1x-section-designs"),
-                    section("True DLT probability per dose", [self.truth.widget, self.truth_b.widget], True,
-                            "p1x-section-truth"),
-                    self.two_arm_section,
-                    section("Dose ladder", [self.ladder.widget], False, "p1x-section-ladder"),
-                    section("Target, start dose and computing", [self.settings.widget], False,
-                            "p1x-section-settings")]
-        self.layout = PageLayout(theme, header, controls, self.views, self.panels, self.notes.widget)
+        header = [[self.preset, self.title, self.files.widget], [self.status.widget, self.presets.note],
+                  [self.files.message, self.general_message]]
+        self.layout = PageLayout(theme, header, self.form, self.views, self.panels, self.notes.widget)
         self._arrange()
         self.widget = self.layout.widget
 
@@ -184,7 +170,8 @@ class ExplorerApp:
         assert protocol is not None and snap.ocs is not None
         self.snapshot = snap
         designs = [protocol.arms[0].build_design(protocol.target, c.designs[0]) for c in candidates]
-        max_ns = [d.max_n for d in designs]
+        cap = protocol.arm_design.max_total if protocol.arm_design is not None else None
+        max_ns = [min(d.max_n, cap or d.max_n) for d in designs]  # with two arms, an overall cap may be lower
         self.views.draw(protocol, names, snap, designs[0].acceptable_interval(), max_ns)
         means = [o.joint.sample_size if o.joint is not None else o.arms[0].sample_size for o in snap.ocs]
         self.notes.show(names, max_ns, means, designs, list(protocol.arms[0].labels))
@@ -231,7 +218,6 @@ class ExplorerApp:
         self.truth_b.set_title(f"Arm {names[1]}")
         self.truth_b.widget.layout.display = "" if two else "none"
         if hasattr(self, "layout"):
-            self.two_arm_section.layout.display = "" if two else "none"
             self.layout.arrange(two)
 
     def _on_ladder(self, kind: str) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ipywidgets as W
 
 from .design_panels import DesignPanels
+from .protocol_form import ProtocolForm
 from .result_views import ResultViews
 from .theme import page_css
 from .views.embed import PageEditsModel, as_widget
@@ -31,8 +32,9 @@ class PageLayout:
     """The page's widget tree; `arrange(two)` shows one arm's results or both arms' (sending the plots' state when
     they come onto the page)."""
 
-    def __init__(self, theme: str, header: list[W.Widget], controls: list[W.Widget], views: ResultViews,
+    def __init__(self, theme: str, header: list[list[W.Widget]], form: ProtocolForm, views: ResultViews,
                  panels: DesignPanels, notes: W.Widget) -> None:
+        """`header`: the widgets of the header's rows (the app's title is put first); `form`: the controls."""
         self.views = views
         self.panels = panels
         self.notes = notes
@@ -47,15 +49,28 @@ class PageLayout:
         for name, bw in self.bokeh.items():
             bw.layout = W.Layout(width="100%", min_width="0")
             bw.add_class(f"p1x-plot-{name.replace('_', '-')}")
+        self.two_arm_section = section("Two arms: names and how they share the trial", [form.arms.design_widget],
+                                       True, "p1x-section-arms")
+        controls = [form.arms.widget,
+                    section("Designs", [form.designs.widget], True, "p1x-section-designs"),
+                    section("True DLT probability per dose", [form.truth.widget, form.truth_b.widget], True,
+                            "p1x-section-truth"),
+                    self.two_arm_section,
+                    section("Dose ladder", [form.ladder.widget], False, "p1x-section-ladder"),
+                    section("Target, start dose and computing", [form.settings.widget], False,
+                            "p1x-section-settings")]
         column = W.VBox(controls, layout=W.Layout(width=CONTROLS_WIDTH, min_width=CONTROLS_WIDTH,
                                                   margin="0 14px 0 0")).add_class("p1x-controls")
+        rows = [W.HBox(row, layout=W.Layout(flex_flow="row wrap", align_items="center")) for row in header]
+        rows[0].children = (W.HTML('<div class="p1x-title">Phase I dose-escalation explorer</div>'),
+                            *rows[0].children)
         self.top = W.Box(layout=W.Layout(width="100%"))
         self.tabs = W.Tab(layout=W.Layout(width="100%")).add_class("p1x-tabs")
         views.summary.widget.layout = W.Layout(width="100%")  # wider tables scroll inside, never off the page
         self.results = W.VBox([self.top, notes, views.summary.widget, self.tabs],
                               layout=W.Layout(flex="1 1 0", min_width="0")).add_class("p1x-results")
         self._two: bool | None = None
-        self.widget = W.VBox([W.HTML(page_css(t)), *header,
+        self.widget = W.VBox([W.HTML(page_css(t)), *rows,
                               W.HBox([column, self.results], layout=W.Layout(align_items="flex-start", width="100%"))],
                              layout=W.Layout(padding="0 4px")).add_class("p1x-app")
 
@@ -65,6 +80,7 @@ class PageLayout:
             return
         first = self._two is None
         self._two = two
+        self.two_arm_section.layout.display = "" if two else "none"
         b, p, w = self.bokeh, self.panels, self.panels.walkthrough
         trial = W.VBox([p.trial_picker.widget, b["trial_arms" if two else "trial"],
                         W.HBox([w.another, w.outcome], layout=W.Layout(align_items="center"))])

@@ -28,7 +28,7 @@ class PresetMenu:
     def __init__(self, key: str) -> None:
         self.menu = W.Dropdown(options=[(YOUR_OWN, OWN), *((preset(k).title, k) for k in ORDER)], value=key,
                                description="Preset", style={"description_width": "initial"},
-                               layout=W.Layout(width="26em"))
+                               layout=W.Layout(width="25em"))
         self.menu.add_class("p1x-preset")
         self.note = W.HTML("")
         self._quiet = False

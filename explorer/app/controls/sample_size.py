@@ -50,7 +50,7 @@ class SharedSampleSize:
                            tooltip="The most patients a trial may enrol, for every design ticked (a fair comparison: "
                                    "a larger trial selects better partly because it is larger). Empty: the first "
                                    "design's maximum. To give one design its own, type it under that design's options.",
-                           style={"description_width": "initial"}, layout=W.Layout(width="100%"))
+                           style={"description_width": "initial"}, layout=W.Layout(width="98%"))
         self.text.add_class("p1x-shared-n")
         self.widget = W.VBox([self.text])
 

@@ -8,7 +8,11 @@ from ...core.oc import OperatingCharacteristics
 from .grouped import grouped
 from .style import compact_legend, darker, dose_axis, fit_title, new_figure, short_labels
 
-TITLE = "Patients (wide bars) and DLTs (narrow bars) per dose"
+TITLE = "Patients and DLTs per dose"
+#: The patients bars' opacity (light theme, dark theme), and how much darker the DLT bars are in the dark theme: on
+#: a dark background a pale bar is a dim one, so there the patients bars are opaque and the DLT bars deepened.
+PALE = (0.35, 0.75)
+DEEPER = 0.55
 
 
 class PatientsView:
@@ -19,11 +23,11 @@ class PatientsView:
         self.dark = theme == "dark"
         self.source = ColumnDataSource({"x": [], "value": [], "dlts": [], "design": [], "colour": [],
                                         "deep": []}, name=name)
-        self.fig = new_figure(TITLE, "dose", "patients (mean per trial)",
+        self.fig = new_figure(TITLE, "dose", "patients (wide), DLTs (narrow)",
                               x_range=FactorRange(factors=[("DL1", "3+3")]))
         bars = self.fig.vbar(x="x", top="value", width=0.85, source=self.source, fill_color="colour",
-                             fill_alpha=0.55 if self.dark else 0.35, line_color="colour", legend_field="design")
-        self.fig.vbar(x="x", top="dlts", width=0.45, source=self.source, fill_color="deep", line_color="deep")
+                             fill_alpha=PALE[theme == "dark"], line_color="colour", legend_field="design")
+        self.fig.vbar(x="x", top="dlts", width=0.45, source=self.source, fill_color="deep", line_color="colour")
         self.fig.add_tools(HoverTool(renderers=[bars], tooltips=[("", "@x"), ("patients", "@value{0.00}"),
                                                                  ("DLTs", "@dlts{0.00}")]))
         self.fig.y_range.start = 0
@@ -40,7 +44,7 @@ class PatientsView:
         data = grouped(shown, designs, [list(oc.patients) for oc in ocs])
         self.fig.xaxis.axis_label = dose_axis(unit)
         data["dlts"] = [float(ocs[j].dlts[k]) for k in range(len(labels)) for j in range(len(designs))]
-        data["deep"] = [darker(c, 0.45) if self.dark else c for c in data["colour"]]
+        data["deep"] = [darker(c, DEEPER) if self.dark else c for c in data["colour"]]
         self.fig.x_range.factors = data["x"]
         self.source.data = data
-        fit_title(self.fig, f"{heading}: patients (wide) and DLTs (narrow)" if heading else TITLE)
+        fit_title(self.fig, f"{heading}: patients and DLTs" if heading else TITLE, room=40)

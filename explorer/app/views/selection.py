@@ -46,5 +46,8 @@ class SelectionView:
         self.fig.x_range.factors = data["x"]
         self.source.data = data
         mc = any(oc.method == "monte-carlo" for oc in ocs)
-        # with two arms the plots are narrow: the arm is the title, the axis says what the bars are
-        fit_title(self.fig, (heading if heading else TITLE) + (", bars ± 1.96 SE" if mc else ", exact"))
+        # with two arms the plots are narrow: the arm is the title (the status line says whether it is exact)
+        if heading:
+            fit_title(self.fig, heading + (", ± 1.96 SE" if mc else ""), room=30)
+        else:
+            fit_title(self.fig, TITLE + (", bars ± 1.96 SE" if mc else ", exact"))

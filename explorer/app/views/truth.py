@@ -13,6 +13,8 @@ from .style import arm_colour, compact_legend, dose_axis, new_figure, percent_ax
 
 TITLE = "True DLT probability (drag points to edit)"
 SHORT_TITLE = "True DLT probability"  # two arms: three plots side by side
+#: The acceptable band's colour and opacity (light theme, dark theme): a contrast of at least 1.4 with the background.
+BAND = (("#2ca02c", 0.3), ("#5fd35f", 0.3))
 ECHOES = 16  # states per arm recognised when the page sends them back
 SHIFT = 0.06  # with two arms, Arm A's points sit a little left of the dose and Arm B's right, so both can be grabbed
 
@@ -39,9 +41,7 @@ class TruthView:
             self.fig.line("x", "y", source=source, line_width=2, color=arm_colour(j))
             dots.append(self.fig.scatter("x", "y", source=source, size=14, color=arm_colour(j), marker=marker))
         band = self.fig.quad(left="left", right="right", top="top", bottom="bottom", source=self.band,
-                             fill_color="#2ca02c", fill_alpha=0.22, line_alpha=0)
-        if theme == "dark":  # on the dark background the light theme's band is barely seen
-            band.glyph.fill_color, band.glyph.fill_alpha = "#5fd35f", 0.3
+                             fill_color=BAND[theme == "dark"][0], fill_alpha=BAND[theme == "dark"][1], line_alpha=0)
         star = self.fig.scatter("x", "y", source=self.mtd, marker="star", size=26, color="#ff7f0e")
         self.items = [LegendItem(label="truth", renderers=[dots[0]]),
                       LegendItem(label="Arm B", renderers=[dots[1]], visible=False),
