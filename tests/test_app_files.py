@@ -49,7 +49,7 @@ def test_upload_restores_a_session():
     assert app.designs.picked() == ["a+b"]
     assert app.protocol.arms[0].design.options["a"] == 4
     assert "Opened mine.json" in app.files.message.value
-    assert app.preset.value is None and app.title.value == "Uploaded"
+    assert app.preset.value == "" and app.preset.label == "(your own)" and app.title.value == "Uploaded"
     assert len(app.views.selection.source.data["value"]) == 6
 
 

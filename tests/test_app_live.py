@@ -34,7 +34,7 @@ def test_default_app_shows_car4sar_preset_exact(fresh):
     assert app.views.truth.points.data["y"] == [0.05, 0.12, 0.25, 0.45]
     assert list(app.views.truth.mtd.data["x"]) == [3]
     assert app.views.truth.points.data["label"][0] == "1e5 cells/kg"
-    assert "Illustrative" in app.preset_note.value
+    assert "Illustrative" in app.presets.note.value
     assert "exact" in app.status.text.value
     assert app.views.summary.source.data["pcs"] == [pytest.approx(oc.pcs)]
 
@@ -86,7 +86,7 @@ def test_monte_carlo_has_whiskers_and_matches_the_cli(fresh):
     data = app.views.selection.source.data
     assert all(u > v for u, v in zip(data["upper"][:4], data["value"][:4]) if 0 < v < 1)
     assert "3,000 of 3,000" in app.status.text.value
-    assert app.views.summary.source.data["how"] == ["MC, 3,000 trials"]
+    assert app.views.summary.source.data["how"] == ["Monte Carlo, 3,000 trials"]
 
 
 def test_non_monotone_truth_warns_but_computes(fresh):
@@ -121,8 +121,8 @@ def test_progress_bar_only_for_slow_work():
 
     s = Status()
     s.progress(0.2, elapsed=0.1)
-    assert s.bar.layout.visibility == "hidden"
+    assert s.bar.layout.display == "none"
     s.progress(0.4, elapsed=0.7)
-    assert s.bar.layout.visibility == "visible" and s.bar.value == 0.4
+    assert s.bar.layout.display == "" and s.bar.value == 0.4
     s.done()
-    assert s.bar.layout.visibility == "hidden"
+    assert s.bar.layout.display == "none"

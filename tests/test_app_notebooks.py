@@ -33,10 +33,10 @@ def test_teaching_lesson_runs(monkeypatch, capsys):
         if cell["cell_type"] == "code":
             exec("".join(cell["source"]), ns)  # noqa: S102 - our own notebook
     lesson = ns["lesson"]
-    assert lesson.views.summary.source.data["design"] == ["3+3", "crm"]
+    assert lesson.views.summary.source.data["design"] == ["3+3", "CRM"]
     assert lesson.protocol.compare[0].options["max_n"] == 18
     assert lesson.views.truth.mtd.data["x"] == [2]
-    assert "crm: P(correct)" in capsys.readouterr().out
+    assert "CRM: P(correct)" in capsys.readouterr().out
 
 
 def test_explorer_notebook_builds_the_app(monkeypatch):

@@ -44,8 +44,8 @@ def test_the_app_opens_on_the_car4sar_two_arm_preset_as_the_example_file(app):
     example = load_protocol(EXAMPLE)
     assert app.preset.value == "car4sar-two-arm" and preset("car4sar-two-arm") == example
     assert app.protocol == example  # the controls hold the example file's protocol
-    assert "Illustrative values only" in app.preset_note.value
-    assert "cells/kg ladder chosen by us" in app.preset_note.value
+    assert "Illustrative values only" in app.presets.note.value
+    assert "cells/kg ladder chosen by us" in app.presets.note.value
     res = run_protocol(example)
     assert res.method == "exact"
     np.testing.assert_allclose(values(app.views.selection), expected(res, 0), atol=1e-12)
@@ -54,16 +54,16 @@ def test_the_app_opens_on_the_car4sar_two_arm_preset_as_the_example_file(app):
     np.testing.assert_allclose(app.views.joint.source.data["value"], [j.both_correct, j.b_never_opens, j.cap_reached],
                                atol=1e-12)
     table = dict(zip(app.views.joint.table_source.data["metric"], app.views.joint.table_source.data["d0"]))
-    assert table["P(correct MTD in both arms)"] == f"{j.both_correct:.3f}"  # exact: no SE
+    assert table["Correct MTD in both arms"] == f"{100 * j.both_correct:.1f}%"  # exact: no SE
     assert table["Mean patients in Arm B (systemic + local)"] == f"{j.patients_per_arm[1]:.1f}"
-    assert table["Mean total patients (SD)"] == f"{j.sample_size:.1f} (SD {j.sample_size_sd:.1f})"
+    assert table["Mean patients, both arms (SD)"] == f"{j.sample_size:.1f} (SD {j.sample_size_sd:.1f})"
     assert table["Computed"] == "exact"
     assert app.views.summary.source.data["design"] == ["A (systemic), 3+3", "B (systemic + local), 3+3"]
     assert app.views.truth.points.data["y"] == [0.05, 0.12, 0.25, 0.45]
     assert app.views.truth.points_b.data["y"] == [0.08, 0.18, 0.33, 0.55]
     assert sorted(app.views.truth.mtd.data["y"]) == [0.18, 0.25]  # each arm's true MTD is starred
     assert [i.label["value"] for i in app.views.truth.items[:2]] == ["Arm A (systemic)", "Arm B (systemic + local)"]
-    assert app.views.selection_b.fig.title.text == "Arm B (systemic + local): P(selected as MTD), exact"
+    assert app.views.selection_b.fig.title.text == "Arm B (systemic + local)"
     dist = app.views.sample_size.points.data
     assert dict(zip(dist["n"], dist["p"])) == pytest.approx(res.joint.sample_size_distribution)
     lines = app.views.sample_size.lines.data
@@ -84,7 +84,7 @@ def test_switching_between_one_and_two_arms():
     assert app.truth_b.widget.layout.display == ""
     assert app.protocol.arm_design is not None
     assert app.views.truth.points_b.data["y"] == app.truth.values()  # Arm B starts as a copy of Arm A
-    assert len(values(app.views.selection_b)) == 5 and [c.title for c in app.views.joint.table.columns][1:] == ["3+3"]
+    assert len(values(app.views.selection_b)) == 5 and app.views.joint.headers[1:] == ["3+3"]
     assert len(app.views.summary.source.data["design"]) == 2
     assert app.layout.bokeh["selection_b"] in _shown(app)
     # Plots that were not on the page missed the patches: they come onto it with their whole current state.
@@ -223,7 +223,7 @@ def test_monte_carlo_two_arms_refines_to_the_cli_numbers_with_whiskers(app):
     joint = app.views.joint.source.data
     assert joint["upper"][0] > joint["value"][0] > joint["lower"][0]
     table = dict(zip(app.views.joint.table_source.data["metric"], app.views.joint.table_source.data["d0"]))
-    assert table["Computed"] == "MC, 3,000 trials" and "(SE 0.0" in table["P(correct MTD in both arms)"]
+    assert table["Computed"] == "Monte Carlo, 3,000 trials" and "(SE " in table["Correct MTD in both arms"]
     assert "3,000 of 3,000" in app.status.text.value
 
 
@@ -248,10 +248,10 @@ def test_exact_not_feasible_for_two_arms_says_so_next_to_compute(app):
 
 def test_two_designs_in_two_arms(app):
     app.designs.checks["a+b"].value = True
-    assert app.views.summary.source.data["design"] == ["A (systemic), 3+3", "A (systemic), a+b",
-                                                      "B (systemic + local), 3+3", "B (systemic + local), a+b"]
-    assert [c.title for c in app.views.joint.table.columns] == ["Both arms", "3+3", "a+b"]
-    assert app.views.joint.source.data["x"][:2] == [("correct MTD in both", "3+3"), ("correct MTD in both", "a+b")]
+    assert app.views.summary.source.data["design"] == ["A (systemic), 3+3", "A (systemic), A+B",
+                                                      "B (systemic + local), 3+3", "B (systemic + local), A+B"]
+    assert app.views.joint.headers == ["Both arms", "3+3", "A+B"]
+    assert app.views.joint.source.data["x"][:2] == [("correct MTD in both", "3+3"), ("correct MTD in both", "A+B")]
     assert len(values(app.views.selection_b)) == 2 * 5
     csv = next(v for k, v in links(app).items() if k.endswith(".csv"))
     assert csv.startswith("design,arm,metric,") and '"a+b",joint,both_correct' in csv

@@ -1,5 +1,6 @@
 """The explorer app: builds the controls and the views and wires them (controls → protocol → pipeline → OCs → views).
-Reading the controls, routing problems, computing, drawing and the trial walkthrough each live in their own module."""
+Reading the controls, routing problems, computing, drawing, the per-design panels, the title, the preset menu and
+the notes each live in their own module."""
 
 from __future__ import annotations
 
@@ -8,9 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import ipywidgets as W
-import numpy as np
 
-from ..core.designs import find_design
 from ..core.errors import EXACT_OVER_AUTO_BUDGET, Problem, ProtocolError
 from ..core.outputs import trial_dict
 from ..core.pipeline import Snapshot
@@ -23,22 +22,22 @@ from .controls.design import DesignControls
 from .controls.files import FileControls
 from .controls.ladder import LadderControls
 from .controls.settings import SettingsControls
-from .controls.truth import TITLE as TRUTH_TITLE
 from .controls.truth import TruthControls
+from .design_panels import DesignPanels
 from .exports import file_stem, with_design_column
 from .layout import PageLayout
-from .messages import as_html, route_problems, route_warnings
+from .messages import as_html
+from .preset_menu import PresetMenu
 from .progress import Status
 from .protocol_form import ProtocolForm
 from .refinement import Refinement
+from .result_notes import ResultNotes
 from .result_views import ResultViews
 from .theme import requested_preset, requested_theme
-from .views.decision_table import DecisionTableView
-from .views.next_cohort import NextCohortView
-from .walkthrough import Walkthrough
+from .titles import TitleFollower
+from .words import design_name
 
 PROTOCOL_ENV = "PHASE1_EXPLORER_PROTOCOL"
-CUSTOM = "(your own: from a file)"
 NOTE_WORDS = {EXACT_OVER_AUTO_BUDGET: "Choose exact under Compute to enumerate anyway (slower)."}
 
 
@@ -49,31 +48,30 @@ class ExplorerApp:
         self.theme = theme
         self.opened_preset = preset  # key or title as asked (None: the default), to tell whether a page wants another
         key = find_preset(preset) or ORDER[0]
-        self.title = W.Text(value="", description="Title", layout=W.Layout(width="40em"))
-        self.preset = W.Dropdown(options=[(CUSTOM, None), *((_preset(k).title, k) for k in ORDER)], value=key,
-                                 description="Preset", layout=W.Layout(width="40em"))
-        self.preset_note = W.HTML("")
+        first = _preset(key).arms
+        self.title = W.Text(value="", description="Title", style={"description_width": "initial"},
+                            layout=W.Layout(flex="1 1 18em", min_width="14em")).add_class("p1x-title-box")
+        self.presets = PresetMenu(key)
+        self.preset = self.presets.menu
+        self.titles = TitleFollower(self.title)
         self.arms = ArmControls()
-        first = _preset(key)
-        self.ladder = LadderControls(first.arms[0].labels)
-        self.truth = TruthControls(list(first.arms[0].truth), first.arms[0].labels)
-        self.truth_b = TruthControls(list(first.arms[-1].truth), first.arms[0].labels, seed=2, css="p1x-truthb")
+        self.ladder = LadderControls(first[0].labels)
+        self.truth = TruthControls(list(first[0].truth), first[0].labels)
+        self.truth_b = TruthControls(list(first[-1].truth), first[0].labels, seed=2, css="p1x-truthb")
         self.settings = SettingsControls()
-        self.designs = DesignControls([first.arms[0].design.method])
+        self.designs = DesignControls([first[0].design.method])
         self.form = ProtocolForm(self.title, self.arms, self.ladder, self.truth, self.truth_b, self.settings,
                                  self.designs)
-        self.files = FileControls()
-        self.status = Status()
-        self.general_message = W.HTML("")
-        self.views = ResultViews(theme)
-        self.walkthrough = Walkthrough()
-        self.decision_view = DecisionTableView()
-        self.next_view = NextCohortView()
+        self.files, self.status, self.general_message = FileControls(), Status(), W.HTML("")
+        self.views, self.panels, self.notes = ResultViews(theme), DesignPanels(), ResultNotes()
+        self.walkthrough, self.decision_view, self.next_view = self.panels.walkthrough, self.panels.decision, \
+            self.panels.next
         self.refinement = Refinement(self._draw, self.status.progress)
 
         self.recomputes = 0
         self.protocol: Protocol | None = None  # the last valid protocol
         self.candidates: tuple[Candidate, ...] = ()
+        self.names: list[str] = []  # the candidates' designs as users know them
         self.snapshot: Snapshot | None = None
         self.problems: list[Problem] = []
         self._batch = False
@@ -85,8 +83,8 @@ class ExplorerApp:
         self.settings.on_change(self._on_settings)
         self.views.truth.on_drag(lambda arm, level, value: (self.truth, self.truth_b)[arm].set_one(level, value))
         self.files.on_upload(self.upload)
-        self.preset.observe(lambda ch: ch["new"] and self.apply_preset(ch["new"]), names="value")
-        self.title.observe(lambda _: self.recompute(), names="value")
+        self.presets.on_pick(self.apply_preset)
+        self.titles.on_typed(self.recompute)
 
         # Compute before wrapping the Bokeh layouts: a BokehModel sends its state when built, and patches sent
         # before the page has connected are lost.
@@ -96,12 +94,9 @@ class ExplorerApp:
         else:
             self.apply_preset(key)
         self.refinement.background = True
-        self.layout = PageLayout(theme, [W.HBox([self.preset, self.title], layout=W.Layout(flex_flow="row wrap")),
-                                         self.preset_note, self.status.widget, self.general_message],
-                                 [self.arms.widget, self.ladder.widget, self.truth.widget, self.truth_b.widget,
-                                  self.arms.design_widget, self.settings.widget, self.designs.widget,
-                                  self.files.widget],
-                                 self.views, self.walkthrough, [self.decision_view.widget, self.next_view.widget])
+        header = [[self.preset, self.title, self.files.widget], [self.status.widget, self.presets.note],
+                  [self.files.message, self.general_message]]
+        self.layout = PageLayout(theme, header, self.form, self.views, self.panels, self.notes.widget)
         self._arrange()
         self.widget = self.layout.widget
 
@@ -147,6 +142,7 @@ class ExplorerApp:
             return
         self.recomputes += 1
         self.refinement.stop()
+        self.titles.follow([design_name(m) for m in self.designs.picked()])
         protocol, problems = self.form.protocol()
         if protocol is None:
             self._show_problems(problems)
@@ -163,65 +159,46 @@ class ExplorerApp:
             self.status.say("⚠ " + "; ".join(p.message for p in e.problems), "p1x-error")
             return
         self._show_problems([], protocol.warnings)
+        self.presets.follow(protocol)
         self.protocol, self.candidates = protocol, candidates
+        self.names = [design_name(c.method) for c in candidates]
         self._draw(snap, first=True)
         self.refinement.resume()
 
     def _draw(self, snap: Snapshot, first: bool = False) -> None:
-        protocol, candidates = self.protocol, self.candidates
+        protocol, candidates, names = self.protocol, self.candidates, self.names
         assert protocol is not None and snap.ocs is not None
         self.snapshot = snap
-        names = [c.method for c in candidates]
-        design0 = protocol.arms[0].build_design(protocol.target)
-        self.views.draw(protocol, names, snap, design0.acceptable_interval())
+        designs = [protocol.arms[0].build_design(protocol.target, c.designs[0]) for c in candidates]
+        cap = protocol.arm_design.max_total if protocol.arm_design is not None else None
+        max_ns = [min(d.max_n, cap or d.max_n) for d in designs]  # with two arms, an overall cap may be lower
+        self.views.draw(protocol, names, snap, designs[0].acceptable_interval(), max_ns)
+        means = [o.joint.sample_size if o.joint is not None else o.arms[0].sample_size for o in snap.ocs]
+        self.notes.show(names, max_ns, means, designs, list(protocol.arms[0].labels))
         if first:
-            self._draw_rules(protocol, candidates[0])
+            self.panels.show(protocol, candidates, names)
         if snap.finished:
             self.status.done()
             blocks = [result_as_csv(trial_dict(protocol, oc, c)) for c, oc in zip(candidates, snap.ocs)]
-            self.files.set_links(protocol.to_json(), with_design_column(names, blocks), file_stem(protocol))
-        how = ("exact (no simulation error)" if snap.total == 0 else
-               f"Monte Carlo: {snap.done:,} of {snap.total:,} trials" + ("" if snap.finished else " (refining…)"))
-        notes = [NOTE_WORDS.get(n.code, n.message) for n in snap.notes]
-        self.status.say(f"Showing {', '.join(names)}: {how}." + (" " + " ".join(notes) if notes else ""))
-
-    def _draw_rules(self, protocol: Protocol, candidate: Candidate) -> None:
-        """The first design's decision table, what it does next and one simulated trial."""
-        arm = protocol.arms[0]
-        design = arm.build_design(protocol.target, candidate.designs[0])
-        self.decision_view.show(find_design(candidate.designs[0].method).title, design)  # type: ignore[union-attr]
-        truth_name = f"the truth of Arm {arm.name}" if arm.name else "the truth"
-        self.next_view.show(design, np.asarray(arm.truth), arm.labels, truth_name)
-        self.walkthrough.show(protocol, candidate)
+            self.files.set_links(protocol.to_json(), with_design_column([c.method for c in candidates], blocks),
+                                 file_stem(protocol))
+        self.status.showing(names, snap.done, snap.total, [NOTE_WORDS.get(n.code, n.message) for n in snap.notes])
 
     def _show_problems(self, problems: list[Problem], warnings: tuple = ()) -> None:
-        groups = route_problems(problems)
-        warned = route_warnings(warnings)
-        self.ladder.message.value = as_html(groups.get("ladder", []))
-        for group, area in (("truth", self.truth.message), ("truth_b", self.truth_b.message),
-                            ("arms", self.arms.message)):
-            area.value = as_html(groups.get(group, [])) or as_html(warned.get(group, []), "p1x-warn")
-        self.arms.names_message.value = as_html(groups.get("arm_names", []))
-        self.settings.target_message.value = as_html(groups.get("target", []))
-        self.settings.start_message.value = as_html(groups.get("start_dose", []))
-        self.settings.run_message.value = as_html(groups.get("run", []))
-        self.designs.show_problems({g[1]: v for g, v in groups.items() if isinstance(g, tuple)}, [])
-        self.general_message.value = as_html(groups.get("general", []))
+        self.general_message.value = as_html(self.form.show_problems(problems, warnings))
         self.problems = problems
 
     # ---- protocols in, from presets and files ------------------------------------------------
     def apply_preset(self, key: str) -> None:
         """Load a preset scenario (by key)."""
-        p = _preset(key)
-        self.apply_protocol(p, preset=key)
+        self.apply_protocol(_preset(key), preset=key)
 
     def apply_protocol(self, protocol: Protocol, preset: str | None = None) -> None:
         """Show a protocol in the controls (a preset, an uploaded file, or the one `serve` was given)."""
         with self.batch():
             self.form.show(protocol)
-            self.preset.value = preset
-            self.preset_note.value = f'<span class="p1x-note">{protocol.description}</span>' \
-                if preset and protocol.description else ""
+            self.presets.shown(preset, protocol)
+            self.titles.loaded([design_name(m) for m in self.designs.picked()])
         self._arrange()
 
     def upload(self, content: bytes, name: str) -> None:
@@ -237,22 +214,14 @@ class ExplorerApp:
     def _arrange(self) -> None:
         two = self.arms.two
         names = self.arms.names()
-        self.truth.set_title(f"Arm {names[0]}: true DLT probability per dose" if two else TRUTH_TITLE)
-        self.truth_b.set_title(f"Arm {names[1]}: true DLT probability per dose")
+        self.truth.set_title(f"Arm {names[0]}" if two else "")
+        self.truth_b.set_title(f"Arm {names[1]}")
         self.truth_b.widget.layout.display = "" if two else "none"
         if hasattr(self, "layout"):
             self.layout.arrange(two)
 
     def _on_ladder(self, kind: str) -> None:
-        labels = self.ladder.label_list()
-        for truth in (self.truth, self.truth_b):  # both arms share the ladder
-            values = truth.values()
-            if kind == "below":
-                values = [round(values[0] / 2, 3)] + values
-            while len(values) < len(labels):
-                values.append(round(min(1.0, values[-1] + 0.1), 3) if values else 0.1)
-            truth.relabel(labels, values[: len(labels)])
-        if kind == "below":
+        if self.form.follow_ladder(kind):
             with self.batch():
                 self.settings.start_dose.value = self.settings.start_dose.value + 1
             return

@@ -1,42 +1,78 @@
-"""Where everything sits on the page: the header, the controls column and the results (one arm's or two arms')."""
+"""Where everything sits on the page, a dashboard: a header (preset, title, files, status), the controls in a left
+column of collapsible sections, and the results to the right: the truth and selection plots side by side with the
+summary table under them (on a 1280×720 projector all three show without scrolling), then tabs for the rest."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import ipywidgets as W
 
+from .design_panels import DesignPanels
+from .protocol_form import ProtocolForm
 from .result_views import ResultViews
 from .theme import page_css
 from .views.embed import PageEditsModel, as_widget
 
-WRAP = {"flex_flow": "row wrap", "align_items": "flex-start"}
+CONTROLS_WIDTH = "340px"
+
+
+def section(title: str, body: list[W.Widget], opened: bool, css: str) -> W.Accordion:
+    """A collapsible section of the controls column (each opens and closes on its own)."""
+    acc = W.Accordion(children=[W.VBox(body)], selected_index=0 if opened else None)
+    acc.set_title(0, title)
+    return acc.add_class("p1x-section").add_class(css)
+
+
+def grid(children: list[W.Widget], columns: int) -> W.GridBox:
+    """Plots side by side, as wide as the results column allows."""
+    return W.GridBox(children, layout=W.Layout(grid_template_columns=f"repeat({columns}, minmax(0, 1fr))",
+                                               grid_gap="6px 10px", width="100%"))
 
 
 class PageLayout:
     """The page's widget tree; `arrange(two)` shows one arm's results or both arms' (sending the plots' state when
     they come onto the page)."""
 
-    def __init__(self, theme: str, header: list[W.Widget], controls: list[W.Widget], views: ResultViews,
-                 walkthrough: Any, rules: list[W.Widget]) -> None:
+    def __init__(self, theme: str, header: list[list[W.Widget]], form: ProtocolForm, views: ResultViews,
+                 panels: DesignPanels, notes: W.Widget) -> None:
+        """`header`: the widgets of the header's rows (the app's title is put first); `form`: the controls."""
         self.views = views
-        self.walkthrough = walkthrough
-        self.rules = W.VBox(rules, layout=W.Layout(max_width="640px"))
-        t = theme
+        self.panels = panels
+        self.notes = notes
+        w, t = panels.walkthrough, theme
         self.bokeh: dict[str, PageEditsModel] = {
             "truth": as_widget(views.truth.layout, t, (views.truth.points, views.truth.points_b)),
             "selection": as_widget(views.selection.layout, t), "patients": as_widget(views.patients.layout, t),
-            "sample_size": as_widget(views.sample_size.layout, t), "summary": as_widget(views.summary.layout, t),
-            "trial": as_widget(walkthrough.one.layout, t), "selection_b": as_widget(views.selection_b.layout, t),
-            "patients_b": as_widget(views.patients_b.layout, t), "joint": as_widget(views.joint.fig, t),
-            "joint_table": as_widget(views.joint.table, t), "trial_arms": as_widget(walkthrough.two.layout, t),
+            "sample_size": as_widget(views.sample_size.layout, t), "trial": as_widget(w.one.layout, t),
+            "selection_b": as_widget(views.selection_b.layout, t), "patients_b": as_widget(views.patients_b.layout, t),
+            "joint": as_widget(views.joint.fig, t), "trial_arms": as_widget(w.two.layout, t),
         }
-        column = W.VBox(controls, layout=W.Layout(width="420px", min_width="420px", padding="0 12px 0 0"))
-        self.results = W.VBox()
+        for name, bw in self.bokeh.items():
+            bw.layout = W.Layout(width="100%", min_width="0")
+            bw.add_class(f"p1x-plot-{name.replace('_', '-')}")
+        self.two_arm_section = section("Two arms: names and how they share the trial", [form.arms.design_widget],
+                                       True, "p1x-section-arms")
+        controls = [form.arms.widget,
+                    section("Designs", [form.designs.widget], True, "p1x-section-designs"),
+                    section("True DLT probability per dose", [form.truth.widget, form.truth_b.widget], True,
+                            "p1x-section-truth"),
+                    self.two_arm_section,
+                    section("Dose ladder", [form.ladder.widget], False, "p1x-section-ladder"),
+                    section("Target, start dose and computing", [form.settings.widget], False,
+                            "p1x-section-settings")]
+        column = W.VBox(controls, layout=W.Layout(width=CONTROLS_WIDTH, min_width=CONTROLS_WIDTH,
+                                                  margin="0 14px 0 0")).add_class("p1x-controls")
+        rows = [W.HBox(row, layout=W.Layout(flex_flow="row wrap", align_items="center")) for row in header]
+        rows[0].children = (W.HTML('<div class="p1x-title">Phase I dose-escalation explorer</div>'),
+                            *rows[0].children)
+        self.top = W.Box(layout=W.Layout(width="100%"))
+        self.tabs = W.Tab(layout=W.Layout(width="100%")).add_class("p1x-tabs")
+        views.summary.widget.layout = W.Layout(width="100%")  # wider tables scroll inside, never off the page
+        self.results = W.VBox([self.top, notes, views.summary.widget, self.tabs],
+                              layout=W.Layout(flex="1 1 0", min_width="0")).add_class("p1x-results")
         self._two: bool | None = None
-        top = W.VBox([W.HTML(page_css(t) + '<div class="p1x-title">Phase I dose-escalation explorer</div>'), *header])
-        self.widget = W.VBox([top, W.HBox([column, self.results], layout=W.Layout(align_items="flex-start"))],
-                             layout=W.Layout(padding="8px")).add_class("p1x-app")
+        self.widget = W.VBox([W.HTML(page_css(t)), *rows,
+                              W.HBox([column, self.results], layout=W.Layout(align_items="flex-start", width="100%"))],
+                             layout=W.Layout(padding="0 4px")).add_class("p1x-app")
 
     def arrange(self, two: bool) -> None:
         """Show the results of one arm or of two (nothing to do when that is what is shown)."""
@@ -44,7 +80,27 @@ class PageLayout:
             return
         first = self._two is None
         self._two = two
-        self.results.children = self._children(two)
+        self.two_arm_section.layout.display = "" if two else "none"
+        b, p, w = self.bokeh, self.panels, self.panels.walkthrough
+        trial = W.VBox([p.trial_picker.widget, b["trial_arms" if two else "trial"],
+                        W.HBox([w.another, w.outcome], layout=W.Layout(align_items="center"))])
+        narrow = W.Layout(max_width="900px", width="100%")
+        if two:
+            self.top.children = [grid([b["truth"], b["selection"], b["selection_b"]], 3)]
+            tabs = [("Patients", grid([b["patients"], b["patients_b"]], 2)),
+                    ("Sample size", W.Box([b["sample_size"]], layout=narrow)),
+                    ("Both arms", grid([b["joint"], self.views.joint.table], 2)),
+                    ("Simulated trial", trial), ("Decision table", p.table_widget), ("What next", p.next_widget)]
+        else:
+            self.top.children = [grid([b["truth"], b["selection"]], 2)]
+            tabs = [("Patients", W.Box([b["patients"]], layout=narrow)),
+                    ("Sample size", W.Box([b["sample_size"]], layout=narrow)),
+                    ("Simulated trial", W.Box([trial], layout=narrow)),
+                    ("Decision table", p.table_widget), ("What next", p.next_widget)]
+        self.tabs.children = [c for _, c in tabs]
+        for i, (title, _) in enumerate(tabs):
+            self.tabs.set_title(i, title)
+        self.tabs.selected_index = 0
         if not first:  # plots not on the page took no patches: send their whole state before they show
             self.refresh()
 
@@ -53,20 +109,3 @@ class PageLayout:
         e.g. by later notebook cells, travel as patches that page never sees)."""
         for bw in self.bokeh.values():
             bw.update_from_model(bw._model)
-
-    def _children(self, two: bool) -> list[W.Widget]:
-        b = self.bokeh
-        w = self.walkthrough
-        trial = W.VBox([b["trial_arms" if two else "trial"], W.HBox([w.another, w.outcome])])
-        if not two:
-            return [W.HBox([b["truth"], b["selection"]], layout=W.Layout(**WRAP)),
-                    W.HBox([b["patients"], b["sample_size"]], layout=W.Layout(**WRAP)),
-                    W.HTML("<b>Summary</b>"), b["summary"],
-                    W.HBox([trial, self.rules], layout=W.Layout(**WRAP))]
-        trial.layout.width = "580px"  # the outcome strings wrap under the plot
-        return [W.HBox([b["truth"], b["joint"]], layout=W.Layout(**WRAP)),
-                W.HBox([b["selection"], b["selection_b"]], layout=W.Layout(**WRAP)),
-                W.HBox([b["patients"], b["patients_b"]], layout=W.Layout(**WRAP)),
-                W.HTML("<b>Each arm</b>"), b["summary"],
-                W.HBox([b["sample_size"], b["joint_table"]], layout=W.Layout(**WRAP)),
-                W.HBox([trial, self.rules], layout=W.Layout(**WRAP))]

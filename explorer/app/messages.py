@@ -38,7 +38,7 @@ def group_of(path: tuple[str | int, ...]) -> Group:
         return ("design", 0)
     if head == "compare":
         return ("design", path[1] + 1) if len(path) > 1 and isinstance(path[1], int) else ("design", 0)
-    if head in ("target", "start_dose"):
+    if head in ("target", "start_dose", "sample_size"):  # sample_size: the app's one for every design
         return head
     if head in ("trials", "seed", "method"):
         return "run"

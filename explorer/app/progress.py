@@ -15,7 +15,7 @@ class Status:
     def __init__(self) -> None:
         self.text = W.HTML(value="").add_class("p1x-status")
         self.bar = W.FloatProgress(value=0.0, min=0.0, max=1.0, description="refining",
-                                   layout=W.Layout(width="22em", visibility="hidden"))
+                                   layout=W.Layout(width="16em", display="none"))
         self.widget = W.HBox([self.text, self.bar], layout=W.Layout(align_items="center"))
 
     def say(self, text: str, css: str = "p1x-note") -> None:
@@ -26,8 +26,14 @@ class Status:
         """Show progress once the work has taken longer than SHOW_AFTER."""
         self.bar.value = fraction
         if elapsed >= SHOW_AFTER and fraction < 1.0:
-            self.bar.layout.visibility = "visible"
+            self.bar.layout.display = ""
+
+    def showing(self, names: list[str], done: int, total: int, notes: list[str]) -> None:
+        """Say what is shown: the designs, exact or how many Monte Carlo trials so far, and any notes."""
+        how = ("exact (no simulation error)" if total == 0 else
+               f"Monte Carlo: {done:,} of {total:,} trials" + ("" if done >= total else " (refining…)"))
+        self.say(f"Showing {', '.join(names)}: {how}." + (" " + " ".join(notes) if notes else ""))
 
     def done(self) -> None:
         """Hide the progress bar."""
-        self.bar.layout.visibility = "hidden"
+        self.bar.layout.display = "none"

@@ -8,7 +8,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from ..core.errors import Problem, ProtocolError
+from ..core.errors import Notice, Problem, ProtocolError
 from ..core.protocol import Protocol
 from ..core.validation import protocol_from_dict
 from .controls.arms import ArmControls
@@ -16,6 +16,7 @@ from .controls.design import DesignControls
 from .controls.ladder import LadderControls
 from .controls.settings import SettingsControls
 from .controls.truth import TruthControls
+from .messages import as_html, route_problems, route_warnings
 
 
 @dataclass
@@ -47,7 +48,8 @@ class ProtocolForm:
             out["arm_design"] = arm_design
         else:
             out["truth"] = self.truth.values()
-        specs = self.designs.specs()
+        specs = self.designs.specs(len(self.ladder.labels), self.settings.target.value)
+        problems += self.designs.shared_problems
         for i, (_, local) in enumerate(specs):
             where = "design" if i == 0 else f"compare[{i - 1}]"
             problems += [Problem(where + p.field[len("design"):], p.message) for p in local]
@@ -95,3 +97,32 @@ class ProtocolForm:
             self.arms.load(True, [arm.name or "" for arm in protocol.arms], protocol.arm_design.to_json())
         else:
             self.arms.load(False)
+
+    def show_problems(self, problems: list[Problem], warnings: tuple[Notice, ...] = ()) -> list[str]:
+        """Each problem and warning next to the controls it concerns; returns those that belong to none."""
+        groups = route_problems(problems)
+        warned = route_warnings(warnings)
+        self.ladder.message.value = as_html(groups.get("ladder", []))
+        for group, area in (("truth", self.truth.message), ("truth_b", self.truth_b.message),
+                            ("arms", self.arms.message)):
+            area.value = as_html(groups.get(group, [])) or as_html(warned.get(group, []), "p1x-warn")
+        self.arms.names_message.value = as_html(groups.get("arm_names", []))
+        self.settings.target_message.value = as_html(groups.get("target", []))
+        self.settings.start_message.value = as_html(groups.get("start_dose", []))
+        self.settings.run_message.value = as_html(groups.get("run", []))
+        self.designs.show_problems({g[1]: v for g, v in groups.items() if isinstance(g, tuple)},
+                                   groups.get("sample_size", []))
+        return groups.get("general", [])
+
+    def follow_ladder(self, kind: str) -> bool:
+        """Both arms' truths follow a changed ladder (a level added below: every truth moves up one level, and so
+        does the start level); returns whether the start level was moved (then the caller recomputes after it)."""
+        labels = self.ladder.label_list()
+        for truth in (self.truth, self.truth_b):  # both arms share the ladder
+            values = truth.values()
+            if kind == "below":
+                values = [round(values[0] / 2, 3)] + values
+            while len(values) < len(labels):
+                values.append(round(min(1.0, values[-1] + 0.1), 3) if values else 0.1)
+            truth.relabel(labels, values[: len(labels)])
+        return kind == "below"

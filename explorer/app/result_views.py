@@ -16,17 +16,19 @@ class ResultViews:
     """The truth plot and the OC views; `draw` fills them from a snapshot."""
 
     def __init__(self, theme: str) -> None:
-        self.truth = TruthView()
+        self.truth = TruthView(theme)
         self.selection = SelectionView()
-        self.patients = PatientsView()
+        self.patients = PatientsView(theme=theme)
         self.sample_size = SampleSizeView()
-        self.summary = SummaryView(theme)
+        self.summary = SummaryView()
         self.selection_b = SelectionView("selection-b")
-        self.patients_b = PatientsView("patients-b")
-        self.joint = JointView(theme)
+        self.patients_b = PatientsView("patients-b", theme)
+        self.joint = JointView()
 
-    def draw(self, protocol: Protocol, names: list[str], snap: Snapshot, band: tuple[float, float]) -> None:
-        """Draw every candidate's OCs (names: one per candidate; band: the acceptable interval drawn on the truth)."""
+    def draw(self, protocol: Protocol, names: list[str], snap: Snapshot, band: tuple[float, float],
+             max_ns: list[int]) -> None:
+        """Draw every candidate's OCs (names: one per candidate, as users know the designs; band: the acceptable
+        interval drawn on the truth; max_ns: each candidate's maximum sample size per arm)."""
         assert snap.ocs is not None
         ocs = list(snap.ocs)
         arms = protocol.arms
@@ -37,7 +39,7 @@ class ResultViews:
             self.selection.show(labels, names, per_arm)
             self.patients.show(labels, names, per_arm)
             self.sample_size.show(names, per_arm)
-            self.summary.show(names, per_arm)
+            self.summary.show(names, per_arm, max_ns)
             return
         arm_names = [a.name or "" for a in arms]
         self.truth.show(labels, [list(a.truth) for a in arms], protocol.target, band,
@@ -50,6 +52,6 @@ class ResultViews:
         self.sample_size.show(names, joints, "Patients: both arms together and each arm",  # type: ignore[arg-type]
                               [(a, [o.arms[i] for o in ocs]) for i, a in enumerate(arm_names)])
         self.summary.show([f"{arm}, {d}" for arm in arm_names for d in names],
-                          [o.arms[j] for j in range(2) for o in ocs], "Arm, design")
+                          [o.arms[j] for j in range(2) for o in ocs], max_ns * 2, "Arm, design")
         self.joint.show(names, joints, arm_names,  # type: ignore[arg-type]
-                        ["exact" if o.method == "exact" else f"MC, {o.trials:,} trials" for o in ocs])
+                        ["exact" if o.method == "exact" else f"Monte Carlo, {o.trials:,} trials" for o in ocs])

@@ -62,12 +62,37 @@ def table_stylesheets(name: str) -> list[InlineStyleSheet]:
 
 
 def page_css(name: str) -> str:
-    """CSS for the ipywidgets part of the page (message colours readable in both themes)."""
-    err = "#ff8a80" if name == "dark" else "#b00020"
-    warn = "#ffd180" if name == "dark" else "#8a5300"
-    note = "#b0bec5" if name == "dark" else "#555"
+    """CSS for the ipywidgets part of the page: message colours readable in both themes, the dashboard's header,
+    the HTML tables (they take the width their cells need; headers wrap, numbers do not), the upload button's
+    caption (ipywidgets would write it with a file counter)."""
+    dark = name == "dark"
+    err = "#ff8a80" if dark else "#b00020"
+    warn = "#ffd180" if dark else "#8a5300"
+    note = "#b0bec5" if dark else "#555"
+    rule = "rgba(200,200,200,0.35)" if dark else "rgba(0,0,0,0.18)"
     return (f"<style>.p1x-error{{color:{err};font-weight:600;}} .p1x-warn{{color:{warn};}}"
-            f" .p1x-note{{color:{note};font-size:90%;}} .p1x-title{{font-size:22px;font-weight:700;}}</style>")
+            f" .p1x-note{{color:{note};font-size:90%;}} .p1x-title{{font-size:18px;font-weight:700;"
+            "margin:0 14px 0 2px;white-space:nowrap;}}"
+            " .p1x-app .widget-html-content{{line-height:1.4;}} .p1x-status{{margin-right:12px;}}"
+            " .p1x-notes{{margin:2px 0 4px 0;}} .p1x-notes div{{margin:1px 0;line-height:1.35;}}"
+            " .p1x-table-wrap{{overflow-x:auto;max-width:100%;}}"
+            " .p1x-table{{border-collapse:collapse;font-size:14px;font-variant-numeric:tabular-nums;margin:2px 0;}}"
+            f" .p1x-table th,.p1x-table td{{padding:3px 9px;border-bottom:1px solid {rule};text-align:right;}}"
+            " .p1x-table td{{white-space:nowrap;}}"
+            f" .p1x-table thead th{{font-weight:600;vertical-align:bottom;border-bottom:2px solid {rule};"
+            "max-width:8.5em;line-height:1.2;}}"
+            " .p1x-table thead th[title]{{cursor:help;text-decoration:underline dotted rgba(128,128,128,0.7);}}"
+            " .p1x-table tbody th,.p1x-table thead th:first-child,.p1x-table .p1x-left{{text-align:left;"
+            "font-weight:600;white-space:nowrap;}}"
+            " .p1x-rules td{{text-align:left;white-space:normal;}} .p1x-rules.p1x-classic td{{min-width:16em;}}"
+            " .p1x-upload{{font-size:0 !important;}}"
+            " .p1x-upload::after{{content:'Open protocol…';font-size:var(--jp-widgets-font-size,13px);}}"
+            " .p1x-upload i{{font-size:var(--jp-widgets-font-size,13px);margin-right:4px;}}"
+            " .p1x-links a{{white-space:nowrap;}}"
+            " .p1x-section .jupyter-widget-Collapse-header,.p1x-section .p-Collapse-header{{font-weight:600;"
+            "padding:4px 8px;}}"
+            " .p1x-section .jupyter-widget-Collapse-contents,.p1x-section .p-Collapse-contents{{padding:6px 4px;}}"
+            "</style>").replace("{{", "{").replace("}}", "}")
 
 
 def wait_for_page() -> None:

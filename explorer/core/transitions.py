@@ -104,6 +104,13 @@ def one_step(design: Design, history: str, truth: np.ndarray | None = None) -> T
     return Transitions(format_outcomes(cohorts), now, out)
 
 
+def eliminated_after(design: Design, history: str) -> list[int]:
+    """The doses (0-based) the design will never give again after `history` (an outcome string)."""
+    n, x, cur, extra = replay(design, parse_outcomes(history, design.n_doses))
+    extra = design.decide(n[None], x[None], np.array([cur]), extra).extra  # the memory as the design decides now
+    return [int(d) for d in np.flatnonzero(design.eliminated(n[None], x[None], extra)[0])]
+
+
 def transitions_text(t: Transitions, labels: list[str], markdown: bool = False) -> str:
     """The transitions as text lines, or as a Markdown table."""
     where = f"after {t.history!r}" if t.history else "at the start"

@@ -95,13 +95,25 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 
 
-def open_app(page, base_url: str, theme: str = "light", preset: str | None = None, timeout: float = 90_000) -> None:
+def open_app(page, base_url: str, theme: str = "light", preset: str | None = None, timeout: float = 240_000) -> None:
     """Load the app (with a preset: ?preset=car4sar-arm-a) and wait until the plots' data is in BokehJS."""
     query = f"?theme={theme}" + (f"&preset={preset}" if preset else "")
     page.goto(f"{base_url}{APP_PATH}{query}", wait_until="commit", timeout=timeout)
     page.wait_for_selector(".p1x-app", timeout=timeout)
     page.wait_for_function("(a) => window.Bokeh && (" + JS_COLUMN + ")(a) !== null", arg=list(SELECTION),
                            timeout=timeout)
+
+
+def open_section(page, css: str) -> None:
+    """Open a collapsed section of the controls column (its class, e.g. "p1x-section-settings")."""
+    section = page.locator(f".{css}")
+    if not section.locator(".jupyter-widget-Collapse-open, .p-Collapse-open").count():
+        section.locator(".jupyter-widget-Collapse-header, .p-Collapse-header").first.click()
+
+
+def open_tab(page, title: str) -> None:
+    """Show a tab of the results (e.g. "What next")."""
+    page.locator(".p1x-tabs .lm-TabBar-tab, .p1x-tabs .p-TabBar-tab", has_text=title).first.click()
 
 
 def column(page, cols: str | list[str], col: str) -> list | None:
@@ -111,6 +123,7 @@ def column(page, cols: str | list[str], col: str) -> list | None:
 
 ONE_ARM = "car4sar-arm-a"  # the single-arm preset; the app opens on the two-arm one
 SELECTION = ("selection", "value")  # Arm A's with two arms
+DESIGN = ("selection", "design")  # the designs' names as users know them, one per bar
 SELECTION_B = ("selection-b", "value")
 TRUTH = ("truth", "y")
 TRUTH_B = ("truth-b", "y")

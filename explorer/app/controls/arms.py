@@ -38,10 +38,9 @@ class ArmControls(Notifier):
             W.HTML('<span class="p1x-note">Names as they appear in the plots, e.g. "A (systemic)" and '
                    '"B (systemic + local)". Both arms use the ladder, design and start level below.</span>'),
             self.name_a, self.name_b, self.names_message])
-        self.widget = W.VBox([heading("Arms"), self.count, self.names_box])
-        # shown below both arms' truths: the `ordered` warning is about them
-        self.design_widget = W.VBox([heading("How the arms share the trial"), *(f.box for f in self.fields),
-                                     self.message])
+        self.widget = self.count
+        self.design_widget = W.VBox([self.names_box, heading("How the arms share the trial"),
+                                     *(f.box for f in self.fields), self.message])
         self._show_details()
 
     @property
@@ -69,5 +68,4 @@ class ArmControls(Notifier):
         self._changed()
 
     def _show_details(self) -> None:
-        for w in (self.names_box, self.design_widget):
-            w.layout.display = "" if self.two else "none"
+        self.names_box.layout.display = "" if self.two else "none"

@@ -8,32 +8,34 @@ from collections.abc import Callable
 
 import ipywidgets as W
 
-from .common import heading, message_area
+from .common import message_area
 
 
 def download_link(text: str, filename: str, mime: str, caption: str) -> str:
     """An HTML link that saves `text` as `filename` (a data: URI, so it works in Voila with no server route)."""
     data = base64.b64encode(text.encode("utf-8")).decode("ascii")
     return (f'<a class="p1x-download" download="{html.escape(filename)}" href="data:{mime};base64,{data}" '
-            f'style="margin-right:1.5em">⬇ {html.escape(caption)}</a>')
+            f'style="margin-right:1em">⬇ {html.escape(caption)}</a>')
 
 
 class FileControls:
     """Upload and download widgets; the controller fills the links and handles uploads."""
 
     def __init__(self) -> None:
-        self.upload = W.FileUpload(accept=".json,application/json", multiple=False,
-                                   description="Open protocol…", layout=W.Layout(width="auto"))
+        # No description: ipywidgets writes it with a file counter ("Open protocol… (0)"); the page's CSS writes
+        # the caption instead (theme.page_css).
+        self.upload = W.FileUpload(accept=".json,application/json", multiple=False, description="",
+                                   tooltip="Open a protocol file (JSON) saved from this page or written by hand",
+                                   layout=W.Layout(width="auto"))
         self.upload.add_class("p1x-upload")
         self.message = message_area()
         self.message.add_class("p1x-upload-message")
         self.links = W.HTML(value="")
         self._listeners: list[Callable[[bytes, str], None]] = []
         self.upload.observe(self._on_upload, names="value")
-        self.widget = W.VBox([heading("Files"), self.links,
-                              W.HTML('<span class="p1x-note">Plots: use the save icon in each plot\'s toolbar '
-                                     '(PNG).</span>'),
-                              self.upload, self.message])
+        self.links.add_class("p1x-links")
+        self.widget = W.HBox([self.links, self.upload], layout=W.Layout(align_items="center",
+                                                                         flex_flow="row wrap"))
 
     def on_upload(self, callback: Callable[[bytes, str], None]) -> None:
         """Call callback(content, filename) when a file is uploaded."""
@@ -43,9 +45,9 @@ class FileControls:
         """Refresh the download links (None: nothing valid to save yet)."""
         parts = []
         if protocol_json is not None:
-            parts.append(download_link(protocol_json, f"{stem}.json", "application/json", "protocol (JSON)"))
+            parts.append(download_link(protocol_json, f"{stem}.json", "application/json", "protocol"))
         if csv is not None:
-            parts.append(download_link(csv, f"{stem}-oc.csv", "text/csv", "operating characteristics (CSV)"))
+            parts.append(download_link(csv, f"{stem}-oc.csv", "text/csv", "results (CSV)"))
         self.links.value = "".join(parts)
 
     def _on_upload(self, change: dict) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import ipywidgets as W
 
 from ...core.scenarios import dose_below, dose_label, log_ladder
-from .common import Notifier, heading, message_area
+from .common import Notifier, message_area
 
 MIN_LEVELS, MAX_LEVELS = 2, 10
 
@@ -39,7 +39,7 @@ class LadderControls(Notifier):
         self.unit.observe(lambda _: self._changed("values"), names="value")
         self.fill.on_click(lambda _: self.fill_log())
         self.add_below.on_click(lambda _: self.insert_below())
-        self.widget = W.VBox([heading("Dose ladder"), W.HBox([self.levels, self.use_values]), self.unit,
+        self.widget = W.VBox([W.HBox([self.levels, self.use_values]), self.unit,
                               self.rows, W.HBox([self.fill_low, self.fill_high, self.fill]),
                               self.add_below, self.message])
 

@@ -43,7 +43,8 @@ class TruthControls(Notifier):
             W.HTML('<span class="p1x-note">Type a value, or drag a point on the truth plot (or click the plot '
                    'to move the nearest dose there).</span>'),
             self.rows, self.message,
-            W.HBox([self.mtd_level, self.steepness, self.generate]), self.random])
+            W.HBox([self.mtd_level, self.steepness, self.generate], layout=W.Layout(flex_flow="row wrap")),
+            self.random])
 
     def values(self) -> list[float]:
         """The truth as typed, lowest dose first."""
@@ -52,6 +53,7 @@ class TruthControls(Notifier):
     def set_title(self, title: str) -> None:
         """The heading above the boxes (e.g. which arm they belong to)."""
         self.heading.value = f"<b>{html.escape(title)}</b>"
+        self.heading.layout.display = "" if title else "none"
 
     def set_target(self, target: float) -> None:
         """The target used by the curve generator and random scenarios."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bokeh.models import ColumnDataSource, HoverTool
 
 from ...core.oc import JointOC, OperatingCharacteristics
-from .style import design_colour, new_figure
+from .style import compact_legend, design_colour, new_figure, percent_axis
 
 TITLE = "Distribution of the number of patients"
 ARM_DASHES = ("dashed", "dotted")
@@ -19,14 +19,16 @@ class SampleSizeView:
         self.lines = ColumnDataSource({"xs": [], "ys": [], "design": [], "colour": [], "dash": []},
                                       name="sample-size")
         self.points = ColumnDataSource({"n": [], "p": [], "design": [], "colour": []})
-        self.fig = new_figure(TITLE, "patients enrolled (N)", "probability")
+        self.fig = new_figure(TITLE, "patients enrolled (N)", "share of trials")
+        percent_axis(self.fig.yaxis)
         self.fig.multi_line("xs", "ys", source=self.lines, line_color="colour", line_width=2, line_dash="dash",
                             legend_field="design")
         dots = self.fig.scatter("n", "p", source=self.points, color="colour", size=8)
         self.fig.add_tools(HoverTool(renderers=[dots], tooltips=[("design", "@design"), ("N", "@n"),
-                                                                 ("P(N)", "@p{0.000}")]))
+                                                                 ("trials", "@p{0.0%}")]))
         self.fig.y_range.start = 0
         self.fig.legend.location = "top_left"
+        compact_legend(self.fig)
         self.layout = self.fig
 
     def show(self, designs: list[str], ocs: list[OperatingCharacteristics] | list[JointOC],

@@ -1,44 +1,72 @@
-"""The summary table: one row per design with the headline OCs."""
+"""The summary table: one row per design with the headline OCs, each column titled in words with a tooltip (an HTML
+table: it takes the width its cells need and wraps its headers, so no cell is cut off at any page width)."""
 
 from __future__ import annotations
 
-from bokeh.models import ColumnDataSource, DataTable, NumberFormatter, TableColumn
+import html
+
+import ipywidgets as W
 
 from ...core.oc import OperatingCharacteristics
-from ..theme import table_stylesheets
+from ..words import METRICS, pct
 
-COLUMNS = (  # field, title, number format, width in pixels (wide enough for the title at the table's 14px)
-    ("design", "Design", None, 210),
-    ("pcs", "P(correct selection)", "0.000", 160),
-    ("acceptable", "P(acceptable)", "0.000", 120),
-    ("overdose_selection", "P(overdose selected)", "0.000", 170),
-    ("overdose_patients", "Patients above MTD", "0.0%", 155),
-    ("sample_size", "Mean N", "0.0", 80),
-    ("no_selection", "P(stop early)", "0.000", 115),
-    ("how", "Computed", None, 130),
-)
+#: The numbers kept (`source.data`), and the columns shown, in order: mean patients (and the most a trial may
+#: enrol) sits next to correct selection, as a larger trial selects better.
+KEYS = ("design", "pcs", "sample_size", "max_n", "acceptable", "overdose_selection", "overdose_patients",
+        "no_selection", "how")
+COLUMNS = tuple(k for k in KEYS if k != "max_n")
+PERCENT = ("pcs", "acceptable", "overdose_selection", "overdose_patients", "no_selection")
+
+
+def html_table(header: list[tuple[str, str]], rows: list[list[str]], css: str,
+               row_tips: list[str] | None = None) -> str:
+    """A table with titled headers ((label, tooltip) each; "" for none); the first cell of a row names it (with
+    `row_tips`, a tooltip each)."""
+    def tip(text: str) -> str:
+        return f' title="{html.escape(text)}"' if text else ""
+
+    head = "".join(f"<th{tip(t)}>{html.escape(label)}</th>" for label, t in header)
+    body = "".join(f"<tr><th{tip(row_tips[r] if row_tips else '')}>{html.escape(row[0])}</th>"
+                   + "".join(f"<td>{html.escape(c)}</td>" for c in row[1:]) + "</tr>" for r, row in enumerate(rows))
+    return (f'<div class="p1x-table-wrap"><table class="p1x-table {css}"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
+
+
+class Columns:
+    """The cells a table shows, by column (`data`, as the Bokeh ColumnDataSource these tables once were)."""
+
+    def __init__(self, keys: tuple[str, ...] | list[str]) -> None:
+        self.data: dict[str, list] = {k: [] for k in keys}
 
 
 class SummaryView:
-    """PCS, acceptable selection, overdose selection and patients, mean N and P(no selection) per design."""
+    """PCS, mean and maximum patients, acceptable and overdose selection, patients above the MTD and no selection
+    per design; `source.data` holds the numbers shown (columns by key)."""
 
-    def __init__(self, theme: str) -> None:
-        self.source = ColumnDataSource({k: [] for k, *_ in COLUMNS}, name="summary")
-        cols = [TableColumn(field=k, title=t, width=w, **({"formatter": NumberFormatter(format=f)} if f else {}))
-                for k, t, f, w in COLUMNS]
-        self.table = DataTable(source=self.source, columns=cols, index_position=None, autosize_mode="none",
-                               width=sum(c[3] for c in COLUMNS) + 2, height=130, row_height=30,
-                               stylesheets=table_stylesheets(theme), sortable=False)
-        self.layout = self.table
+    def __init__(self) -> None:
+        self.widget = W.HTML("").add_class("p1x-summary")
+        self.source = Columns(KEYS)
 
-    def show(self, designs: list[str], ocs: list[OperatingCharacteristics], first: str = "Design") -> None:
-        """Fill the table (one row per name in `designs`; `first` titles that column, e.g. "Arm, design")."""
-        self.table.columns[0].title = first
-        data: dict[str, list] = {k: [] for k, *_ in COLUMNS}
-        for name, oc in zip(designs, ocs):
+    def show(self, designs: list[str], ocs: list[OperatingCharacteristics], max_ns: list[int],
+             first: str = "Design") -> None:
+        """Fill the table: one row per name in `designs`, with each design's maximum sample size (`first` titles the
+        name column, e.g. "Arm, design")."""
+        data: dict[str, list] = {k: [] for k in KEYS}
+        for name, oc, max_n in zip(designs, ocs, max_ns):
             data["design"].append(name)
-            for k in ("pcs", "acceptable", "overdose_selection", "overdose_patients", "sample_size", "no_selection"):
+            for k in PERCENT + ("sample_size",):
                 data[k].append(float(getattr(oc, k)))
-            data["how"].append("exact" if oc.method == "exact" else f"MC, {oc.trials:,} trials")
+            data["max_n"].append(int(max_n))
+            data["how"].append("exact" if oc.method == "exact" else f"Monte Carlo, {oc.trials:,} trials")
         self.source.data = data
-        self.table.height = max(130, 40 + 30 * len(designs))
+        header = [(first, METRICS["design"].tip) if k == "design" else (METRICS[k].label, METRICS[k].tip)
+                  for k in COLUMNS]
+        rows = [[f"{data[k][i]:.1f} ({data['max_n'][i]})" if k == "sample_size" else self._cell(k, data[k][i])
+                 for k in COLUMNS] for i in range(len(designs))]
+        self.widget.value = html_table(header, rows, "p1x-summary-table")
+
+    @staticmethod
+    def _cell(key: str, value: object) -> str:
+        if key in PERCENT:
+            return pct(float(value))  # type: ignore[arg-type]
+        return str(value)

@@ -9,9 +9,12 @@ from functools import partial
 from bokeh.events import Tap
 from bokeh.models import ColumnDataSource, HoverTool, Label, Legend, LegendItem, PointDrawTool, Range1d, Span
 
-from .style import arm_colour, new_figure, set_ticks
+from .style import arm_colour, compact_legend, dose_axis, new_figure, percent_axis, set_ticks, short_labels
 
 TITLE = "True DLT probability (drag points to edit)"
+SHORT_TITLE = "True DLT probability"  # two arms: three plots side by side
+#: The acceptable band's colour and opacity (light theme, dark theme): a contrast of at least 1.4 with the background.
+BAND = (("#2ca02c", 0.3), ("#5fd35f", 0.3))
 ECHOES = 16  # states per arm recognised when the page sends them back
 SHIFT = 0.06  # with two arms, Arm A's points sit a little left of the dose and Arm B's right, so both can be grabbed
 
@@ -19,11 +22,13 @@ SHIFT = 0.06  # with two arms, Arm A's points sit a little left of the dose and 
 class TruthView:
     """The truth plot, one curve per arm; `on_drag(callback(arm, level, value))` reports edits made in the browser."""
 
-    def __init__(self) -> None:
+    def __init__(self, theme: str = "light") -> None:
         self.points = ColumnDataSource({"x": [], "y": [], "label": []}, name="truth")
         self.points_b = ColumnDataSource({"x": [], "y": [], "label": []}, name="truth-b")
         self.mtd = ColumnDataSource({"x": [], "y": []}, name="truth-mtd")
-        self.fig = new_figure(TITLE, "dose level", "P(DLT)", y_range=Range1d(0, 1), x_range=Range1d(0.5, 4.5))
+        self.fig = new_figure(TITLE, "dose", "true DLT probability", y_range=Range1d(0, 1),
+                              x_range=Range1d(0.5, 4.5))
+        percent_axis(self.fig.yaxis)
         self.band = ColumnDataSource({"left": [], "right": [], "bottom": [], "top": []})
         self.target_line = Span(location=0.25, dimension="width", line_color="#e45756", line_dash="dashed",
                                 line_width=2)
@@ -36,15 +41,17 @@ class TruthView:
             self.fig.line("x", "y", source=source, line_width=2, color=arm_colour(j))
             dots.append(self.fig.scatter("x", "y", source=source, size=14, color=arm_colour(j), marker=marker))
         band = self.fig.quad(left="left", right="right", top="top", bottom="bottom", source=self.band,
-                             fill_color="#2ca02c", fill_alpha=0.22, line_alpha=0)
+                             fill_color=BAND[theme == "dark"][0], fill_alpha=BAND[theme == "dark"][1], line_alpha=0)
         star = self.fig.scatter("x", "y", source=self.mtd, marker="star", size=26, color="#ff7f0e")
         self.items = [LegendItem(label="truth", renderers=[dots[0]]),
                       LegendItem(label="Arm B", renderers=[dots[1]], visible=False),
                       LegendItem(label="acceptable band", renderers=[band]),
                       LegendItem(label="true MTD", renderers=[star])]
         self.fig.add_layout(Legend(items=self.items, location="top_left"))
+        compact_legend(self.fig)
         drag = PointDrawTool(renderers=dots, add=False, drag=True)
-        self.fig.add_tools(drag, HoverTool(renderers=dots, tooltips=[("dose", "@label"), ("P(DLT)", "@y{0.000}")]))
+        self.fig.add_tools(drag, HoverTool(renderers=dots, tooltips=[("dose", "@label"),
+                                                                     ("true DLT probability", "@y{0.0%}")]))
         self.fig.toolbar.active_tap = drag
         self.layout = self.fig
         self._callbacks: list[Callable[[int, int, float], None]] = []
@@ -72,10 +79,12 @@ class TruthView:
         self.band.data = {"left": [0.5], "right": [len(labels) + 0.5], "bottom": [band[0]], "top": [band[1]]}
         self.target_line.location = target
         self.target_label.y = target
-        self.target_label.text = f"target {target:g}"
+        self.target_label.text = f"target {100 * target:g}%"
         self.fig.x_range.start, self.fig.x_range.end = 0.5, len(labels) + 0.5
         set_ticks(self.fig.xaxis, xs)
-        self.fig.xaxis.major_label_overrides = {x: lab for x, lab in zip(xs, labels)}
+        shown, unit = short_labels(labels)
+        self.fig.xaxis.major_label_overrides = {x: lab for x, lab in zip(xs, shown)}
+        self.fig.xaxis.axis_label = dose_axis(unit)
         self.items[0].label = {"value": f"Arm {names[0]}" if two and names else "truth"}
         self.items[1].label = {"value": f"Arm {names[1]}" if two and names else "Arm B"}
         self.items[1].visible = two
@@ -83,7 +92,8 @@ class TruthView:
         if not two and mtds[0] is None:
             self.fig.title.text = "True DLT probability: no acceptable dose"
         else:
-            self.fig.title.text = f"True DLT probability: no acceptable dose in {', '.join(none)}" if none else TITLE
+            self.fig.title.text = f"True DLT probability: no acceptable dose in {', '.join(none)}" if none else \
+                SHORT_TITLE if two else TITLE
 
     def on_drag(self, callback: Callable[[int, int, float], None]) -> None:
         """Call callback(arm 0/1, level 0-based, new value) when a point is dragged or the plot is clicked."""

@@ -15,16 +15,18 @@ ARM_DESIGN_OPTIONS = (
     Option("mode", "choice", "staggered",
            "independent: two separate trials; staggered: Arm B treats a dose only after Arm A has cleared it; "
            "ordered: Arm B assumed at least as toxic as Arm A (B never selected above A, A's eliminations apply to B)",
-           choices=MODES),
+           choices=MODES, label="How the arms run",
+           choice_labels=("independently", "staggered: B follows A", "ordered: B at least as toxic as A")),
     Option("max_total", "int", None, "overall cap on patients in both arms (none: each arm's own cap only)",
-           low=1, high=1000, default_text="none"),
+           low=1, high=1000, default_text="none", label="Patients in both arms, at most"),
     Option("eligible_b", "float", 0.5, "fraction of patients eligible for Arm B (accessible lesion)", low=0.0,
-           high=1.0),
+           high=1.0, label="Share eligible for Arm B"),
     Option("assignment", "choice", "b_first",
-           "who gets a patient eligible for both open arms: b_first, alternate, a_first (B only when A is closed) "
-           "or random (a fair coin)", choices=ASSIGNMENTS),
+           "who gets a patient eligible for both open arms: Arm B first, alternately, Arm A first (B only when A is "
+           "closed) or at random (a fair coin)", choices=ASSIGNMENTS, label="Patient eligible for both goes to",
+           choice_labels=("Arm B first", "alternately", "Arm A first", "at random")),
     Option("offset", "int", 1, "staggered: Arm B trails Arm A by this many levels (1: B treats a level once A "
-           "has cleared it)", low=0, high=11),
+           "has cleared it)", low=0, high=11, label="Arm B trails by (levels)"),
 )
 
 

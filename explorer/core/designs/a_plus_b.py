@@ -32,15 +32,19 @@ class APlusB(Design):
     title = "A+B (Lin & Shih 2001)"
     summary = "Generalised rule-based A+B escalation; 3+3 is a = b = 3, c = d = e = 1."
     options = (
-        Option("a", INT, 3, "patients in the first cohort at a dose", low=1, high=12),
-        Option("b", INT, 3, "patients added when the first cohort is in the grey zone", low=1, high=12),
-        Option("c", INT, 1, "escalate when fewer than c of the first a have a DLT", low=1, high=12),
+        Option("a", INT, 3, "patients in the first cohort at a dose", low=1, high=12,
+               label="First cohort (A)"),
+        Option("b", INT, 3, "patients added when the first cohort is in the grey zone", low=1,
+               high=12, label="Added patients (B)"),
+        Option("c", INT, 1, "escalate when fewer than c of the first a have a DLT", low=1, high=12,
+               label="Escalate below (C) DLTs"),
         Option("d", INT, 1, "the dose exceeds the MTD when more than d of the first a have a DLT",
-               low=0, high=12),
+               low=0, high=12, label="Too toxic above (D) DLTs"),
         Option("e", INT, 1, "after a + b patients, escalate with at most e DLTs, else the dose exceeds the MTD",
-               low=0, high=24),
+               low=0, high=24, label="After A+B: escalate up to (E)"),
         Option("deescalation", BOOL, True,
-               "when a dose exceeds the MTD, expand the dose below to a + b before declaring it the MTD"),
+               "when a dose exceeds the MTD, expand the dose below to a + b before declaring it the MTD",
+               label="Expand the dose below"),
     )
 
     @classmethod
@@ -181,7 +185,9 @@ class ThreePlusThree(APlusB):
                "standard: expand the dose below to 6 before declaring it the MTD; "
                "no_expansion: declare the dose below the MTD as it stands; "
                "highest_six: escalate on 0/3 or ≤1/6, MTD is the highest dose with ≤1/6",
-               choices=("standard", "no_expansion", "highest_six")),
+               choices=("standard", "no_expansion", "highest_six"), label="Variant",
+               choice_labels=("standard (expand the dose below to 6)", "no expansion of the dose below",
+                              "highest dose with at most 1 of 6")),
     )
 
     @classmethod

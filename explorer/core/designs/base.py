@@ -59,9 +59,25 @@ class Option:
     #: A "floats" option that, when not given, takes the ladder's numeric dose values (one per dose) where the
     #: protocol's doses have them (see Design.__init__'s ladder_values); otherwise its default applies.
     from_ladder: bool = False
+    #: What the app shows a clinician instead of the JSON name (files and the command line keep `name`).
+    label: str | None = None
+    #: Words for each of `choices`, in the same order (the app's menus; files keep the choices themselves).
+    choice_labels: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", OptionKind(self.kind))  # a closed set: an unknown kind fails here
+        if self.choice_labels and len(self.choice_labels) != len(self.choices):
+            raise ValueError(f"option {self.name}: {len(self.choice_labels)} choice labels for "
+                             f"{len(self.choices)} choices")
+
+    @property
+    def title(self) -> str:
+        """The label people read (the JSON name where no label is declared)."""
+        return self.label or self.name
+
+    def choice_title(self, choice: str) -> str:
+        """The words for one of the choices (the choice itself where none are declared)."""
+        return dict(zip(self.choices, self.choice_labels)).get(choice, choice)
 
     def describe_default(self) -> str:
         """The default as a user reads it."""
@@ -142,8 +158,9 @@ def json_value(v: Any) -> str:
     return repr(v) if isinstance(v, float) else str(v)
 
 
-COHORT_SIZE = Option("cohort_size", INT, 3, "patients per cohort", low=1, high=12)
-MAX_N = Option("max_n", INT, 36, "maximum sample size", low=1, high=200)
+COHORT_SIZE = Option("cohort_size", INT, 3, "patients per cohort", low=1, high=12, label="Cohort size")
+MAX_N = Option("max_n", INT, 36, "maximum sample size", low=1, high=200,
+               label="Maximum sample size")
 #: cohort_size and max_n, declared once for every design that has them.
 SAMPLE_SIZE_OPTIONS = (COHORT_SIZE, MAX_N)
 

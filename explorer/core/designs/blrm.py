@@ -74,35 +74,41 @@ class BLRM(ModelBased):
         *SAMPLE_SIZE_OPTIONS,
         Option("dose_values", FLOATS, None, "numeric dose of each level (increasing); the model uses "
                "log(dose / reference_dose)", low=1e-12, from_ladder=True,
-               default_text="the ladder's dose values (1, 2, …, K if the ladder has none)"),
+               default_text="the ladder's dose values (1, 2, …, K if the ladder has none)", label="Dose values"),
         Option("reference_dose", FLOAT, None, "reference dose d_ref of the model, where the prior puts the "
                "target DLT rate (prior_mean_log_alpha = logit(target)): the prior MTD guess", low=1e-12,
-               default_text="the middle dose's value (the lower of two middles), as the CRM's prior_mtd"),
+               default_text="the middle dose's value (the lower of two middles), as the CRM's prior_mtd",
+               label="Reference dose (prior MTD guess)"),
         Option("prior_mean_log_alpha", FLOAT, None, "prior mean of log(alpha), the log-odds of a DLT at d_ref",
                low=-20.0, high=20.0, default_from_target=_logit,
-               default_text="logit(target): the prior median DLT rate at the reference dose is the target"),
+               default_text="logit(target): the prior median DLT rate at the reference dose is the target",
+               label="Prior mean of log α"),
         Option("prior_sd_log_alpha", FLOAT, 1.0, "prior SD of log(alpha). The default 1 is weakly informative "
                "(about 5 patients' worth at the reference dose, matching a beta's mean and variance) without the "
                "U-shaped prior a wide SD (2) gives, whose mass near DLT rates 0 and 1 makes overdose control refuse "
-               "to escalate", low=0.01, high=10.0),
+               "to escalate", low=0.01, high=10.0, label="Prior SD of log α"),
         Option("prior_mean_log_beta", FLOAT, None, "prior mean of log(beta), the log of the slope", low=-10.0,
                high=10.0, default_text="from the ladder: the prior median curve rises by half the target "
                "interval's logit width, (logit(target_high) − logit(target_low)) / 2, per average log-dose step, so it "
                "crosses the target interval over the two levels around the reference dose whatever the doses' units "
-               "and spacing"),
+               "and spacing", label="Prior mean of log β (slope)"),
         Option("prior_sd_log_beta", FLOAT, 0.3, "prior SD of log(beta). The default 0.3 (slope within ×/÷ 1.8 of "
                "its median) keeps untried higher doses reachable: with a vaguer slope, steep curves stay plausible "
-               "after DLT-free cohorts and overdose control blocks the next dose", low=0.01, high=5.0),
-        Option("prior_corr", FLOAT, 0.0, "prior correlation of log(alpha) and log(beta)", low=-0.95, high=0.95),
-        Option("target_low", FLOAT, 0.16, "lower end of the target toxicity interval", low=0.0, high=1.0),
+               "after DLT-free cohorts and overdose control blocks the next dose", low=0.01, high=5.0,
+               label="Prior SD of log β"),
+        Option("prior_corr", FLOAT, 0.0, "prior correlation of log(alpha) and log(beta)", low=-0.95, high=0.95,
+               label="Prior correlation"),
+        Option("target_low", FLOAT, 0.16, "lower end of the target toxicity interval", low=0.0, high=1.0,
+               label="Target interval from"),
         Option("target_high", FLOAT, 0.33, "upper end of the target interval; above it is overdosing",
-               low=0.0, high=1.0),
+               low=0.0, high=1.0, label="Target interval to (overdose above)"),
         Option("ewoc", FLOAT, 0.25, "overdose control: a dose is allowed only if P(overdose) is below this",
-               low=0.01, high=1.0),
-        Option("max_step", INT, 1, "most dose levels to escalate by at once", low=1, high=20),
+               low=0.01, high=1.0, label="Overdose control limit (EWOC)"),
+        Option("max_step", INT, 1, "most dose levels to escalate by at once", low=1, high=20,
+               label="Escalate at most (levels)"),
         Option("stop_min_n", INT, 0, "patients needed at the lowest dose before the trial stops because that dose "
                "fails overdose control (until then the lowest dose is given); 0: stop as soon as it fails",
-               low=0, high=200),
+               low=0, high=200, label="Safety stop after"),
     )
 
     @classmethod

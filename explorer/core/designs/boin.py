@@ -42,17 +42,19 @@ class BOIN(IntervalDesign):
     summary = "Bayesian optimal interval design: fixed escalation/de-escalation boundaries, as BOIN's get.oc."
     options = SAMPLE_SIZE_OPTIONS + (
         Option("n_earlystop", INT, 100, "stop once this many patients are at the current dose and the "
-               "decision is to stay", low=1, high=1000),
+               "decision is to stay", low=1, high=1000, label="Stop with this many at a dose"),
         Option("p_saf", FLOAT, None, "highest DLT rate thought sub-therapeutic (sets λe)", low=0.0, high=1.0,
-               default_from_target=lambda t: round(0.6 * t, 12), default_text="0.6 × target"),
+               default_from_target=lambda t: round(0.6 * t, 12), default_text="0.6 × target",
+               label="Sub-therapeutic DLT rate"),
         Option("p_tox", FLOAT, None, "lowest DLT rate thought overly toxic (sets λd)", low=0.0, high=1.0,
-               default_from_target=lambda t: round(1.4 * t, 12), default_text="1.4 × target"),
+               default_from_target=lambda t: round(1.4 * t, 12), default_text="1.4 × target",
+               label="Overly toxic DLT rate"),
         Option("cutoff_eli", FLOAT, 0.95, "eliminate a dose (and all above) when P(DLT rate > target) exceeds "
-               "this, with at least 3 patients", low=0.5, high=1.0),
+               "this, with at least 3 patients", low=0.5, high=1.0, label="Elimination cut-off"),
         Option("extrasafe", BOOL, False, "stop with no selection when P(DLT rate at the lowest dose > target) "
-               "exceeds cutoff_eli − offset"),
-        Option("offset", FLOAT, 0.05, "how much stricter the extrasafe stop is than elimination",
-               low=0.0, high=0.5),
+               "exceeds the elimination cut-off minus the offset", label="Extra safety stop"),
+        Option("offset", FLOAT, 0.05, "how much stricter the extra safety stop is than elimination",
+               low=0.0, high=0.5, label="Extra safety offset"),
     )
 
     @classmethod

@@ -47,23 +47,27 @@ class CRM(ModelBased):
     options = (
         *SAMPLE_SIZE_OPTIONS,
         Option("model", CHOICE, "empiric", "working model: empiric (power) p = s^exp(b), or logistic "
-               "logit p = intercept + exp(b)·d", choices=("empiric", "logistic")),
+               "logit p = intercept + exp(b)·d", choices=("empiric", "logistic"), label="Working model",
+               choice_labels=("empiric (power)", "logistic")),
         Option("skeleton", FLOATS, None, "prior guesses of the DLT rate at each dose (increasing, one per dose)",
                low=1e-6, high=1 - 1e-6,
-               default_text="calibrated from halfwidth and prior_mtd (Lee & Cheung 2009)"),
+               default_text="calibrated from halfwidth and prior_mtd (Lee & Cheung 2009)", label="Skeleton"),
         Option("halfwidth", FLOAT, 0.05, "half-width of the indifference interval used to calibrate the skeleton",
-               low=0.005, high=0.3),
+               low=0.005, high=0.3, label="Skeleton half-width"),
         Option("prior_mtd", INT, None, "dose level (1-based) given the target DLT rate by the calibrated skeleton",
-               low=1, high=100, default_text="the middle dose (the lower of two)"),
+               low=1, high=100, default_text="the middle dose (the lower of two)",
+               label="Prior guess of the MTD level"),
         Option("prior_sd", FLOAT, math.sqrt(1.34), "prior standard deviation of beta (prior mean 0)",
-               low=0.05, high=10.0, default_text="√1.34 ≈ 1.158"),
-        Option("intercept", FLOAT, 3.0, "fixed intercept of the logistic model", low=-10.0, high=20.0),
+               low=0.05, high=10.0, default_text="√1.34 ≈ 1.158", label="Prior SD of the slope"),
+        Option("intercept", FLOAT, 3.0, "fixed intercept of the logistic model", low=-10.0, high=20.0,
+               label="Logistic intercept"),
         Option("no_skip", BOOL, True, "never skip a dose when escalating, and do not escalate right after a "
-               "cohort whose DLT fraction is at least the target (dfcrm restrict)"),
+               "cohort whose DLT fraction is at least the target (dfcrm restrict)", label="No skipping"),
         Option("safety_stop", FLOAT, 0.95, "stop with no selection when P(DLT rate at the lowest dose > target) "
-               "exceeds this; 1 turns the rule off (as in dfcrm)", low=0.5, high=1.0),
+               "exceeds this; 1 turns the rule off (as in dfcrm)", low=0.5, high=1.0,
+               label="Safety stop cut-off"),
         Option("safety_min_n", INT, 3, "patients needed at the lowest dose before the safety stop applies",
-               low=1, high=200),
+               low=1, high=200, label="Safety stop after"),
     )
 
     @classmethod

@@ -78,9 +78,9 @@ def epsilon_options(default: float = 0.05) -> tuple[Option, ...]:
     """epsilon1 and epsilon2: the equivalence interval [target − epsilon1, target + epsilon2]."""
     return (
         Option("epsilon1", FLOAT, default, "the equivalence interval starts at target − epsilon1",
-               low=0.0, high=0.5),
+               low=0.0, high=0.5, label="Equivalence: below target by"),
         Option("epsilon2", FLOAT, default, "the equivalence interval ends at target + epsilon2",
-               low=0.0, high=0.5),
+               low=0.0, high=0.5, label="Equivalence: above target by"),
     )
 
 

@@ -45,7 +45,7 @@ class MTPI2(IntervalDesign):
     summary = "Modified toxicity probability interval design: the most probable interval (key) decides."
     options = SAMPLE_SIZE_OPTIONS + epsilon_options() + (
         Option("cutoff_eli", FLOAT, 0.95, "eliminate a dose (and all above) when P(DLT rate > target) exceeds "
-               "this, with at least 3 patients", low=0.5, high=1.0),
+               "this, with at least 3 patients", low=0.5, high=1.0, label="Elimination cut-off"),
     )
 
     def build_tables(self, max_n: int) -> tuple[np.ndarray, np.ndarray]:
