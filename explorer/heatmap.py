@@ -14,8 +14,9 @@ from bokeh.palettes import Reds256, Viridis256
 from bokeh.plotting import figure
 from bokeh.resources import INLINE
 
-#: (matrix key, title, palette: low → high)
-PANELS = (("pcs", "Correct selection (PCS)", Viridis256), ("overdose_selection", "Overdose selection", Reds256[::-1]))
+#: (matrix key, title, palette: low → high, top of the colour scale, text turns dark above this value)
+PANELS = (("pcs", "Correct selection (PCS)", Viridis256, 1.0, 0.7),
+          ("overdose_selection", "Overdose selection", Reds256[::-1], 0.5, 2.0))
 CELL = 34  # pixels per scenario row
 
 
@@ -23,22 +24,24 @@ def _setting_title(setting: dict[str, Any]) -> str:
     return ", ".join(f"{k} = {v}" for k, v in setting.items())
 
 
-def _panel(cells: list[dict[str, Any]], key: str, title: str, palette: Any, designs: list[str],
-           scenarios: list[str]) -> Any:
+def _panel(cells: list[dict[str, Any]], key: str, title: str, palette: Any, high: float, dark_above: float,
+           designs: list[str], scenarios: list[str]) -> Any:
     data = {"design": [c["design"] for c in cells], "scenario": [c["scenario"] for c in cells],
             "value": [c[key] for c in cells],
             "text": ["" if math.isnan(c[key]) else f"{100 * c[key]:.0f}" for c in cells],
             "shown": [f"{100 * c[key]:.1f}%" if not math.isnan(c[key]) else "–" for c in cells],
+            "ink": ["#222222" if not math.isnan(c[key]) and c[key] > dark_above or key != "pcs" else "#ffffff"
+                    for c in cells],
             "se": [f"± {100 * c[f'{key}_stderr']:.1f} pts" if c[f"{key}_stderr"] > 0 else "exact" for c in cells]}
     source = ColumnDataSource(data)
-    mapper = LinearColorMapper(palette=palette, low=0.0, high=1.0, nan_color="#eeeeee")
+    mapper = LinearColorMapper(palette=palette, low=0.0, high=high, nan_color="#eeeeee")
     fig = figure(title=title, x_range=designs, y_range=list(reversed(scenarios)), toolbar_location=None,
                  width=max(320, 110 * len(designs) + 160), height=max(220, CELL * len(scenarios) + 110),
                  tools="")
     fig.rect(x="design", y="scenario", width=1, height=1, source=source, line_color="white",
              fill_color={"field": "value", "transform": mapper})
     fig.text(x="design", y="scenario", text="text", source=source, text_align="center", text_baseline="middle",
-             text_font_size="11px", text_color="#ffffff" if key == "pcs" else "#222222")
+             text_font_size="11px", text_color="ink")
     fig.add_tools(HoverTool(tooltips=[("scenario", "@scenario"), ("design", "@design"), (title, "@shown @se")]))
     fig.add_layout(ColorBar(color_mapper=mapper, ticker=BasicTicker(desired_num_ticks=5), width=10,
                             title="probability"), "right")
@@ -65,7 +68,8 @@ def heatmap_layout(summary: dict[str, Any]) -> Any:
     for title, cells in by_setting.items():
         if title:
             parts.append(Div(text=f"<h3>{title}</h3>"))
-        parts.append(row(*(_panel(cells, key, name, pal, designs, scenarios) for key, name, pal in PANELS)))
+        parts.append(row(*(_panel(cells, key, name, pal, high, dark, designs, scenarios)
+                           for key, name, pal, high, dark in PANELS)))
     return column(*parts)
 
 

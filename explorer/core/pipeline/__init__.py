@@ -19,7 +19,15 @@ import numpy as np
 from ... import __version__
 from ..engine.results import Outcomes, merge_chunks
 from ..engine.trace import TrialTrace
-from ..errors import EXACT_NOT_AVAILABLE, EXACT_OVER_AUTO_BUDGET, MONTE_CARLO_USED, Notice, Problem, ProtocolError
+from ..errors import (
+    BENCHMARK_ONE_ARM,
+    EXACT_NOT_AVAILABLE,
+    EXACT_OVER_AUTO_BUDGET,
+    MONTE_CARLO_USED,
+    Notice,
+    Problem,
+    ProtocolError,
+)
 from ..oc import TrialOC
 from ..protocol import Candidate, Protocol
 from .budget import AUTO, EXACT, Budget, ExactTooLarge, Guard, check_estimate
@@ -126,8 +134,11 @@ def stream(protocol: Protocol, candidates: Sequence[Candidate] | None = None, *,
     asked for and cannot be had within the hard limit."""
     cands = tuple(candidates) if candidates is not None else protocol.candidates()[:1]
     method = method or protocol.method
+    notes: list[Notice] = []
     if benchmark and protocol.arm_design is not None:
         benchmark = False  # one arm only: two arms' patients are not one stream of n
+        notes.append(Notice(BENCHMARK_ONE_ARM, "The optimal benchmark is computed for one-arm trials only.",
+                            "benchmark"))
     key = _key(protocol, cands, method, benchmark) if cache is not None else None
     if cache is not None and key is not None:
         hit = cache.get(key)
@@ -136,7 +147,6 @@ def stream(protocol: Protocol, candidates: Sequence[Candidate] | None = None, *,
             return
     engines = [engine_for(protocol, c) for c in cands]
     exact: dict[int, Outcomes] = {}
-    notes: list[Notice] = []
     if method != "monte-carlo":
         budget = budget_for(method)
         for i, engine in enumerate(engines):

@@ -53,21 +53,32 @@ def pseudo_uniform(rng: np.random.Generator, levels: int, target: float) -> tupl
 
     Given l and B the curve is uniform over the sorted vectors with that MTD, hence "pseudo-uniform". Rejection
     uses the project's true-MTD rule, so a curve whose doses are all above target + 0.10 is redrawn (l is never
-    "none"). Draws are taken in blocks of BLOCK candidates (the first accepted one is kept), rounded to DECIMALS.
+    "none").
     """
     level = int(rng.integers(1, levels + 1))
-    bound = target + (1 - target) * float(rng.beta(max(levels - level, 0.5), 1.0))
+    bound = upper_bound(rng, levels, level, target)
+    return curve_given(rng, levels, level, bound, target), level
+
+
+def upper_bound(rng: np.random.Generator, levels: int, level: int, target: float) -> float:
+    """Step 2: B = target + (1 - target) M, M ~ Beta(max(K - l, 0.5), 1)."""
+    return target + (1 - target) * float(rng.beta(max(levels - level, 0.5), 1.0))
+
+
+def curve_given(rng: np.random.Generator, levels: int, level: int, bound: float, target: float) -> list[float]:
+    """Step 3: sorted uniforms on [0, bound], rounded to DECIMALS, redrawn until the true MTD is `level` (1-based).
+    Candidates are drawn BLOCK at a time and the first accepted one is kept."""
     while True:
         block = np.round(np.sort(rng.uniform(0.0, bound, size=(BLOCK, levels)), axis=1), DECIMALS)
         dist = np.abs(block - target)
         # the project's rule row by row: closest to the target (ties: lower), none if every dose is too toxic
-        closest = np.argmin(dist, axis=1)
+        closest = np.argmax(dist <= dist.min(axis=1, keepdims=True) + 1e-12, axis=1)
         none = np.all(block > target + 0.10 + 1e-12, axis=1)
         ok = np.flatnonzero((closest == level - 1) & ~none)
         if ok.size:
             curve = [float(v) for v in block[ok[0]]]
             assert true_mtd(np.asarray(curve), target) == level - 1
-            return curve, level
+            return curve
 
 
 def random_curves(count: int, seed: int, levels: int, target: float) -> list[tuple[list[float], int]]:
@@ -76,4 +87,5 @@ def random_curves(count: int, seed: int, levels: int, target: float) -> list[tup
     return [pseudo_uniform(np.random.default_rng([seed, i]), levels, target) for i in range(count)]
 
 
-__all__ = ["STEEPNESS", "all_safe", "all_toxic", "mtd_at", "pseudo_uniform", "random_curves"]
+__all__ = ["STEEPNESS", "all_safe", "all_toxic", "curve_given", "mtd_at", "pseudo_uniform", "random_curves",
+           "upper_bound"]

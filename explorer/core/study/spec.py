@@ -104,7 +104,7 @@ class Study:
         as "design", the others as "compare" (common patients); `seed` replaces the protocol's."""
         raw = {k: _copy(v) for k, v in self.base.items()}
         _set_truths(raw, scenario.truths)
-        designs = [_copy(d.raw) for d in self.designs]
+        designs = [{"method": d.raw} if isinstance(d.raw, str) else _copy(d.raw) for d in self.designs]
         if designs[0] is not None:  # the study's designs replace the protocol's (and any per-arm design)
             for arm in raw.get("arms", []) if isinstance(raw.get("arms"), list) else []:
                 if isinstance(arm, dict):
