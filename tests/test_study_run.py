@@ -158,6 +158,28 @@ def test_serial_and_two_workers_give_identical_tables(tmp_path):
     assert serial.rows == parallel.rows
 
 
+def test_an_existing_cluster_by_its_scheduler_address_gives_the_same_table(tmp_path):
+    dd = pytest.importorskip("dask.distributed")
+    s = study_from_dict({**STUDY, "study": {**STUDY["study"], "scenarios": [{"mtd_at": [2]}, "all-toxic"]}})
+    serial = run_study(s)
+    with dd.LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster:
+        remote = run_study(s, scheduler=cluster.scheduler_address)
+    assert remote.rows == serial.rows
+
+
+def test_without_dask_workers_are_refused_with_the_extra_to_install(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "study.json"
+    path.write_text(json.dumps(STUDY))
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # import fails as if not installed
+    from explorer.cli import main
+
+    assert main(["study", str(path), "--workers", "2", "--quiet"]) == 2
+    assert "needs Dask: pip install 'phase1-explorer[study]'" in capsys.readouterr().err
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    assert main(["study", str(path), "--out", str(tmp_path / "r.parquet"), "--quiet"]) == 2
+    assert "Parquet output needs pyarrow" in capsys.readouterr().err
+
+
 class Stop(Exception):
     pass
 

@@ -4,6 +4,7 @@ finish. Which of these runs a task never changes its numbers (cells.task_seed)."
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -97,7 +98,7 @@ def on_dask(tasks: list[dict[str, Any]], skip: set[str], *, workers: int | None 
     cluster = None
     if scheduler is None:
         cluster = dd.LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None)
+                                  dashboard_address=None, silence_logs=logging.ERROR)
         client = dd.Client(cluster)
     else:
         client = dd.Client(scheduler, timeout="10s")
