@@ -189,7 +189,9 @@ class StudyResult:
         MTD, mean N, PCS / benchmark, rank; and the design × scenario matrices (`study --format json`)."""
         from .core.study import summarise
 
-        return summarise(self.columns, self.rows, self.table.study.title)
+        arms = self.table.study.protocol.arms
+        names = [f"arm {a.name}" for a in arms] if len(arms) > 1 else None
+        return summarise(self.columns, self.rows, self.table.study.title, names)
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as JSON."""
