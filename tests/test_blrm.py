@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 from engine_helpers import simulate_trials
 from scipy import integrate, special
 
-from explorer.core.designs.blrm import BLRM
+from explorer.core.designs.blrm import BLRM, default_log_beta_mean
 from explorer.core.errors import ProtocolError
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _brute_force(design: BLRM, n: np.ndarray, x: np.ndarray, dose: int) -> dict[str, float]:
@@ -20,8 +25,7 @@ def _brute_force(design: BLRM, n: np.ndarray, x: np.ndarray, dose: int) -> dict[
     overdose events are integrated exactly through their log-alpha limits for each log beta.
     """
     o = design.opts
-    m1, s1, m2, s2, r = (o[k] for k in ("prior_mean_log_alpha", "prior_sd_log_alpha", "prior_mean_log_beta",
-                                        "prior_sd_log_beta", "prior_corr"))
+    m1, s1, m2, s2, r = design.prior
     values = np.arange(1.0, design.n_doses + 1) if o["dose_values"] is None else np.array(o["dose_values"])
     ref = o["reference_dose"] if o["reference_dose"] is not None else values[(design.n_doses - 1) // 2]
     lr = np.log(values / ref)
@@ -81,6 +85,9 @@ def test_overdose_probability_increases_with_dose_and_matches_the_target_interva
 
 # ---- EWOC decisions on worked states ------------------------------------------------------------------------------
 
+#: The vague prior that was the default until the ladder-scaled one (SDs 2 and 1, log beta centred on 0).
+VAGUE = dict(prior_sd_log_alpha=2.0, prior_mean_log_beta=0.0, prior_sd_log_beta=1.0)
+
 def _decide(design: BLRM, n, x, cur):
     return design.decide(np.array([n]), np.array([x]), np.array([cur]), design.initial_extra(1))
 
@@ -114,25 +121,25 @@ def test_escalation_is_limited_to_max_step():
 
 def test_the_best_dose_is_skipped_when_it_fails_overdose_control():
     n, x = [3, 6, 0, 0, 0], [0, 1, 0, 0, 0]
-    design = BLRM(5, 0.25)
+    design = BLRM(5, 0.25, **VAGUE)
     target, over = _post(design, n, x)
     assert int(np.argmax(target)) == 2 and over[2] >= 0.25 and over[1] < 0.25
     assert _decide(design, n, x, 1).dose[0] == 1
     # a laxer overdose control lets the trial go there
-    assert _decide(BLRM(5, 0.25, ewoc=0.3), n, x, 1).dose[0] == 2
+    assert _decide(BLRM(5, 0.25, ewoc=0.3, **VAGUE), n, x, 1).dose[0] == 2
 
 
 def test_stop_without_selection_when_the_lowest_dose_fails_ewoc():
     dec = _decide(BLRM(5, 0.25), [3, 0, 0, 0, 0], [3, 0, 0, 0, 0], 0)
     assert dec.stop[0] and dec.selected[0] == -1
-    # 1/3 at the lowest dose already fails EWOC under the default prior ...
-    _, over = _post(BLRM(5, 0.25), [3, 0, 0, 0, 0], [1, 0, 0, 0, 0])
+    # 1/3 at the lowest dose already fails EWOC under a vague prior ...
+    _, over = _post(BLRM(5, 0.25, **VAGUE), [3, 0, 0, 0, 0], [1, 0, 0, 0, 0])
     assert over[0] >= 0.25
-    assert _decide(BLRM(5, 0.25), [3, 0, 0, 0, 0], [1, 0, 0, 0, 0], 0).stop[0]
+    assert _decide(BLRM(5, 0.25, **VAGUE), [3, 0, 0, 0, 0], [1, 0, 0, 0, 0], 0).stop[0]
     # ... unless the trial asks for 6 patients there first: then the lowest dose is given again
-    dec = _decide(BLRM(5, 0.25, stop_min_n=6), [3, 0, 0, 0, 0], [1, 0, 0, 0, 0], 0)
+    dec = _decide(BLRM(5, 0.25, stop_min_n=6, **VAGUE), [3, 0, 0, 0, 0], [1, 0, 0, 0, 0], 0)
     assert not dec.stop[0] and dec.dose[0] == 0
-    dec = _decide(BLRM(5, 0.25, stop_min_n=6), [6, 0, 0, 0, 0], [4, 0, 0, 0, 0], 0)
+    dec = _decide(BLRM(5, 0.25, stop_min_n=6, **VAGUE), [6, 0, 0, 0, 0], [4, 0, 0, 0, 0], 0)
     assert dec.stop[0] and dec.selected[0] == -1
 
 
@@ -216,3 +223,123 @@ def test_ladder_values_reach_each_arm_of_a_two_arm_protocol():
                             "arm_design": {"mode": "independent"}})
     a, b = (arm.build_design(p.target) for arm in p.arms)
     assert a.values.tolist() == CELLS and b.values.tolist() == [1, 2, 3, 4]
+
+
+# ---- the default prior, set from the ladder and the target ----------------------------------------------------------
+
+def _car4sar(design: dict) -> dict:
+    raw = json.loads((ROOT / "examples" / "car4sar-arm-a.json").read_text())
+    return {**raw, "design": design}
+
+
+def test_the_default_slope_prior_is_per_ladder_step():
+    # half the target interval's logit width per average log-dose step, whatever the units or spacing
+    half = (special.logit(0.33) - special.logit(0.16)) / 2
+    assert default_log_beta_mean(np.array(CELLS), 0.16, 0.33) == pytest.approx(math.log(half / (math.log(30) / 3)))
+    assert default_log_beta_mean(np.array(CELLS) * 1e-3, 0.16, 0.33) == pytest.approx(
+        default_log_beta_mean(np.array(CELLS), 0.16, 0.33))
+    wide, narrow = np.array([1.0, 10.0, 100.0]), np.array([1.0, 10 ** 0.5, 10.0])
+    assert default_log_beta_mean(wide, 0.16, 0.33) == pytest.approx(
+        default_log_beta_mean(narrow, 0.16, 0.33) - math.log(2))
+    assert default_log_beta_mean(np.array([5.0]), 0.16, 0.33) == 0.0
+    d = BLRM(4, 0.25, dose_values=CELLS)
+    assert d.prior == pytest.approx((special.logit(0.25), 1.0, default_log_beta_mean(np.array(CELLS), 0.16, 0.33),
+                                     0.3, 0.0))
+    assert BLRM(4, 0.25, dose_values=CELLS, prior_mean_log_beta=0.2).prior[2] == 0.2
+
+
+PRIORS = [
+    (4, dict(dose_values=CELLS), 0),
+    (4, dict(dose_values=CELLS, **VAGUE), 0),
+    (5, dict(dose_values=[10, 20, 40, 80, 160], reference_dose=50, prior_corr=-0.5, prior_sd_log_alpha=1.5,
+             prior_mean_log_beta=0.3, prior_sd_log_beta=0.7), 1),
+    (2, dict(), 0),
+]
+
+
+@pytest.mark.parametrize("k", range(len(PRIORS)))
+def test_prior_summary_matches_a_monte_carlo_draw_from_the_prior(k):
+    K, opts, start = PRIORS[k]
+    design = BLRM(K, 0.25, start, **opts)
+    s = design.prior_summary()
+    m1, s1, m2, s2, r = design.prior  # checked against the options above in test_the_default_slope_prior...
+    rng = np.random.default_rng(2024)
+    N = 400_000
+    la, lb = rng.multivariate_normal([m1, m2], [[s1 * s1, r * s1 * s2], [r * s1 * s2, s2 * s2]], N).T
+    values = np.array(opts.get("dose_values", np.arange(1.0, K + 1)))
+    ref = opts.get("reference_dose", values[(K - 1) // 2])
+    p = special.expit(la[:, None] + np.exp(lb)[:, None] * np.log(values / ref)[None, :])
+    for q, got in ((0.025, s.low), (0.5, s.median), (0.975, s.high)):
+        frac = (p < got[None, :]).mean(axis=0)  # the Monte Carlo CDF at the reported quantile
+        assert np.all(np.abs(frac - q) < 4 * math.sqrt(q * (1 - q) / N)), (q, frac)
+    over = (p[:, start] >= 0.33).mean()
+    assert s.p_overdose_start == pytest.approx(over, abs=4 * math.sqrt(over * (1 - over) / N) + 2e-4)
+    assert s.start_admissible == (over < 0.25)
+    assert s.labels == tuple(f"DL{i + 1}" for i in range(K)) and s.start_dose == start and s.ewoc == 0.25
+    assert s.to_dict()["start_dose"] == start + 1 and "\n" not in s.text
+
+
+def test_prior_summary_says_whether_ewoc_admits_the_start_dose():
+    s = BLRM(4, 0.25, dose_values=CELLS).prior_summary([f"{v:g} cells/kg" for v in CELLS])
+    assert s.start_admissible and "EWOC admits the start dose" in s.text
+    assert re.match(r"Prior P\(DLT\), median \(95% interval\): 100000 cells/kg \d+% \(\d+%–\d+%\), 300000 ", s.text)
+    # two doses: the start dose is the reference dose, whose prior median is the target
+    s = BLRM(2, 0.25).prior_summary(["low", "high"])
+    assert not s.start_admissible and "the start dose is inadmissible before any data" in s.text
+    with pytest.raises(ValueError, match="3 labels for a ladder of 2"):
+        BLRM(2, 0.25).prior_summary(["a", "b", "c"])
+
+
+def test_on_the_car4sar_ladder_the_default_prior_escalates_without_dlts_and_does_not_stop_on_one():
+    design = BLRM(4, 0.25, dose_values=CELLS, max_n=18)
+    # 1NNN 2NNN 2NNN: on to 1e6 cells/kg (the vague prior stayed at 3e5)
+    assert _decide(design, [3, 6, 0, 0], [0, 0, 0, 0], 1).dose[0] == 2
+    assert _decide(BLRM(4, 0.25, dose_values=CELLS, max_n=18, **VAGUE), [3, 6, 0, 0], [0] * 4, 1).dose[0] == 1
+    # 1TNN: three more at the lowest dose (the vague prior stopped the trial)
+    dec = _decide(design, [3, 0, 0, 0], [1, 0, 0, 0], 0)
+    assert not dec.stop[0] and dec.dose[0] == 0
+    assert _decide(BLRM(4, 0.25, dose_values=CELLS, max_n=18, **VAGUE), [3, 0, 0, 0], [1, 0, 0, 0], 0).stop[0]
+    # 1TTN: stop, no dose is safe enough
+    dec = _decide(design, [3, 0, 0, 0], [2, 0, 0, 0], 0)
+    assert dec.stop[0] and dec.selected[0] == -1
+
+
+def test_car4sar_correct_selection_is_within_15_points_of_the_crm():
+    """Issue 14: at the same sample size, exactly at 18 patients and by 10,000 paired-seed trials at 36."""
+    import explorer
+
+    def pcs(design: dict, method: str) -> tuple[float, float]:
+        oc = explorer.simulate(_car4sar(design), method=method).oc
+        assert oc.method == method and (oc.trials == 10000 or method == "exact")
+        return oc.pcs, oc.stderr["pcs"]
+
+    blrm, _ = pcs({"method": "blrm", "max_n": 18}, "exact")
+    crm, _ = pcs({"method": "crm", "max_n": 18}, "exact")
+    assert blrm >= crm - 0.15
+    blrm, se_b = pcs({"method": "blrm", "max_n": 36}, "monte-carlo")
+    crm, se_c = pcs({"method": "crm", "max_n": 36}, "monte-carlo")
+    assert blrm >= crm - 0.15 + 4 * math.hypot(se_b, se_c)  # holds with Monte Carlo error to spare
+    # the vague prior that was the default selected the true MTD in 5% of trials at 36 patients
+    old, _ = pcs({"method": "blrm", "max_n": 36, **VAGUE}, "monte-carlo")
+    assert old < 0.10
+
+
+BASELINE = ROOT / "tests" / "data" / "regression" / "baseline.json"
+
+
+def test_the_baseline_gives_blrm_the_vague_prior_explicitly_and_the_default_moves_its_numbers():
+    """The recorded baseline (tests/data/regression) was made with the vague prior as the default; its BLRM cases
+    now give that prior explicitly (test_regression checks they reproduce the record). With the new default the
+    same protocols move."""
+    import explorer
+
+    baseline = json.loads(BASELINE.read_text())
+    cases = [c for c in baseline["simulate"] if c["protocol"].get("design", {}).get("method") == "blrm"]
+    assert len(cases) == 2
+    for case in cases:
+        raw = case["protocol"]
+        assert VAGUE.items() <= raw["design"].items(), case["name"]
+        default = {**raw, "design": {k: v for k, v in raw["design"].items() if k not in VAGUE}}
+        for method, trials in (("exact", None), ("monte_carlo", baseline["mc_trials"])):
+            moved = explorer.simulate(default, method=method.replace("_", "-"), trials=trials).to_dict()
+            assert moved["selection"] != pytest.approx(case[method]["selection"], abs=0.01)

@@ -14,13 +14,19 @@ OVERDOSE_MARGIN = 0.10
 _TIE = 1e-12
 
 
+def closest_to_target(rates: np.ndarray, target: float) -> np.ndarray:
+    """The true-MTD rule along the last axis of DLT rates (..., doses): the 0-based dose closest to the target
+    (ties: the lower), or -1 where every rate exceeds target + OVERDOSE_MARGIN."""
+    rates = np.asarray(rates, dtype=float)
+    dist = np.abs(rates - target)
+    best = np.argmax(dist <= dist.min(axis=-1, keepdims=True) + _TIE, axis=-1)  # the first of the closest
+    return np.where(np.all(rates > target + OVERDOSE_MARGIN + _TIE, axis=-1), -1, best)
+
+
 def true_mtd(truth: np.ndarray, target: float) -> int | None:
     """The 0-based dose whose truth is closest to the target (ties: the lower), or None if all are too toxic."""
-    truth = np.asarray(truth, dtype=float)
-    if np.all(truth > target + OVERDOSE_MARGIN + _TIE):
-        return None
-    dist = np.abs(truth - target)
-    return int(np.flatnonzero(dist <= dist.min() + _TIE)[0])
+    k = int(closest_to_target(truth, target))
+    return None if k < 0 else k
 
 
 def acceptable_doses(truth: np.ndarray, interval: tuple[float, float]) -> np.ndarray:
