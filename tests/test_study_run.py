@@ -82,6 +82,20 @@ def test_the_simulated_benchmark_reads_the_designs_own_tolerances():
     assert np.all(np.abs(snap.benchmark.selection - exact.selection) < 4 * se + 1e-9)
 
 
+def test_a_benchmark_too_large_to_sum_is_simulated_on_the_patients_a_design_of_n_would_get():
+    truth = [round(0.02 * (k + 1), 2) for k in range(12)]
+    p = protocol_from_dict({"target": 0.25, "truth": truth, "design": {"method": "3+3"}, "trials": 500, "seed": 8})
+    snap = pipeline.run(p, benchmark=True)
+    assert snap.ocs[0].method == "exact" and snap.benchmark.method == "monte-carlo" and snap.benchmark.n == 72
+    rng = np.random.default_rng(8)
+    u = np.vstack([rng.random((size, 1, 72))[:, 0, :] for size in (300, 200)])
+    assert snap.benchmark.pcs == benchmark_monte_carlo(u, np.asarray(truth), 0.25).pcs
+    (ratio, se), = snap.versus_benchmark
+    b = snap.benchmark
+    assert ratio == pytest.approx(snap.ocs[0].arms[0].pcs / b.pcs)
+    assert se == pytest.approx(ratio * b.stderr["pcs"] / b.pcs)  # the design is exact: the benchmark's error only
+
+
 def test_asking_for_the_benchmark_changes_no_design_number():
     p = protocol_from_dict(ONE)
     with_b = pipeline.run(p, p.candidates(), benchmark=True)

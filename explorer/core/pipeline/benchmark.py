@@ -25,8 +25,7 @@ import numpy as np
 from ..designs.base import Design
 from ..engine.results import TrialResults
 from ..oc import correct_selection, summarise
-from ..optimal import BenchmarkOC, benchmark_exact, benchmark_selection
-from .budget import ExactTooLarge
+from ..optimal import BenchmarkOC, TooManyOutcomes, benchmark_exact, benchmark_selection
 
 Ratio = tuple[float, float]  # (PCS / benchmark PCS, standard error)
 
@@ -87,7 +86,7 @@ def exact_or_none(n: int, truth: np.ndarray, target: float, interval: tuple[floa
     """The exact benchmark, or None when its multinomial sum is too large."""
     try:
         return benchmark_exact(n, truth, target, interval)
-    except ExactTooLarge:
+    except TooManyOutcomes:
         return None
 
 
