@@ -4,7 +4,7 @@
     result = explorer.simulate("examples/car4sar-arm-a.json")
     print(result.oc.pcs)
 
-`simulate`, `compare`, `load_protocol` and `loads_protocol` live in explorer.api (imported on first use, so the
+`simulate`, `compare`, `study`, `load_protocol` and `loads_protocol` live in explorer.api (imported on first use, so the
 command line starts fast).
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-_API = ("Comparison", "Result", "compare", "load_protocol", "loads_protocol", "simulate")
+_API = ("Comparison", "Result", "StudyResult", "compare", "load_protocol", "loads_protocol", "simulate", "study")
 
 
 def __getattr__(name: str) -> Any:

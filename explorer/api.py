@@ -21,6 +21,8 @@ from .core.outputs import candidate_labels, compare_dict, simulate_dict
 from .core.pipeline import ResultCache, Snapshot
 from .core.protocol import Candidate, DesignSpec, Protocol
 from .core.protocol_file import load_protocol, loads_protocol
+from .core.study.run import StudyTable
+from .core.study.spec import Study
 from .core.validation import parse_design, protocol_from_dict
 
 ProtocolLike = Protocol | str | Path | dict[str, Any]
@@ -151,8 +153,10 @@ def simulate(protocol: ProtocolLike, *, method: str | None = None, trials: int |
 
 def compare(protocol: ProtocolLike, designs: list[DesignSpec | str | dict[str, Any]] | None = None, *,
             method: str | None = None, trials: int | None = None, seed: int | None = None,
-            cache: str | Path | None = None) -> Comparison:
-    """The protocol's design against `designs` (default: its "compare" list) on common patients."""
+            cache: str | Path | None = None, benchmark: bool = False) -> Comparison:
+    """The protocol's design against `designs` (default: its "compare" list) on common patients; with `benchmark`
+    (one arm), the non-parametric optimal benchmark on the same patients too, a reference rather than a strict bound
+    (Comparison.to_dict()["benchmark"], each design's "pcs_vs_benchmark")."""
     p = as_protocol(protocol, trials, seed)
     others = None if designs is None else [d if isinstance(d, DesignSpec) else parse_design(d, p) for d in designs]
     candidates = p.candidates(others)
@@ -160,7 +164,103 @@ def compare(protocol: ProtocolLike, designs: list[DesignSpec | str | dict[str, A
         raise ProtocolError(Problem("compare", 'nothing to compare the design with; give other designs (--design boin '
                                                'on the command line), or a "compare" list in the protocol.'))
     return Comparison(p, candidates, pipeline.run(p, candidates, method=method,
-                                                  cache=ResultCache(cache) if cache else None))
+                                                  cache=ResultCache(cache) if cache else None, benchmark=benchmark))
 
 
-__all__ = ["Comparison", "Result", "as_protocol", "compare", "load_protocol", "loads_protocol", "simulate"]
+@dataclass(frozen=True)
+class StudyResult:
+    """A design study's results: the tidy table (`rows`, `columns`) and its summary per design across scenarios."""
+
+    table: StudyTable
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The tidy rows: cell, scenario, design, one column per varied setting, metric, level, value, stderr."""
+        return self.table.rows
+
+    @property
+    def columns(self) -> list[str]:
+        """The table's columns."""
+        return self.table.columns
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        """Per design (and setting) across scenarios: mean and worst PCS, overdose selection, patients above the
+        MTD, mean N, PCS / benchmark, rank; and the design × scenario matrices (`study --format json`)."""
+        from .core.study import summarise
+
+        arms = self.table.study.protocol.arms
+        names = [f"arm {a.name}" for a in arms] if len(arms) > 1 else None
+        return summarise(self.columns, self.rows, self.table.study.title, names)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as JSON."""
+        return self.summary
+
+    def to_markdown(self) -> str:
+        """The summary as Markdown (what `phase1-explorer study` prints)."""
+        from .core.study import as_markdown
+
+        return as_markdown(self.summary)
+
+    def to_csv(self) -> str:
+        """The summary rows as CSV."""
+        from .core.study import as_csv
+
+        return as_csv(self.summary)
+
+    def table_csv(self) -> str:
+        """The tidy table as CSV (what --out results.csv holds)."""
+        from .core.study.table import to_csv_text
+
+        return to_csv_text(self.rows, self.columns)
+
+    def heatmap(self, path: str | Path | None = None) -> str:
+        """The design × scenario heat map (PCS and overdose selection) as a standalone HTML page (BokehJS inline,
+        works offline); written to `path` when given."""
+        from .heatmap import heatmap_html
+
+        html = heatmap_html(self.summary)
+        if path is not None:
+            Path(path).write_text(html)
+        return html
+
+
+def study(study: Study | str | Path | dict[str, Any], *, out: str | Path | None = None, workers: int | None = None,
+          scheduler: str | None = None, resume: bool = False, progress: bool = False) -> StudyResult:
+    """Run a design study (a study file's path, its object, or a Study): every scenario × design × setting, designs
+    on common patients within each scenario and setting, with the optimal benchmark beside them. In this process by
+    default; `workers=N` on a local Dask cluster, `scheduler="tcp://HOST:8786"` on an existing one (pip install
+    'phase1-explorer[study]'). `out` (.csv or .parquet) receives the rows as cells finish; `resume` keeps the cells
+    already complete there. `progress` prints a progress line on standard error."""
+    from .core.study import load_study, run_study, study_from_dict
+
+    s = study if isinstance(study, Study) else study_from_dict(study) if isinstance(study, dict) else load_study(study)
+    return StudyResult(run_study(s, out=out, workers=workers, scheduler=scheduler, resume=resume,
+                                 on_progress=progress_printer() if progress else None))
+
+
+def progress_printer() -> Any:
+    """A progress callback writing one line on standard error: rewritten in place on a terminal, else a line every
+    10 seconds and at the end."""
+    import sys
+    import time
+
+    tty = sys.stderr.isatty()
+    last = [0.0]
+
+    def show(p: Any) -> None:
+        now = time.perf_counter()
+        final = p.done >= p.total
+        if tty:
+            sys.stderr.write("\r" + p.line() + ("\n" if final else ""))
+        elif final or now - last[0] >= 10:
+            sys.stderr.write(p.line() + "\n")
+            last[0] = now
+        sys.stderr.flush()
+
+    return show
+
+
+__all__ = ["Comparison", "Result", "StudyResult", "as_protocol", "compare", "load_protocol", "loads_protocol",
+           "simulate", "study"]

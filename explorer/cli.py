@@ -1,4 +1,4 @@
-"""The command line: `phase1-explorer serve | simulate | compare | designs | table | pathways` (docs/contract.md)."""
+"""The command line: `phase1-explorer serve | simulate | compare | study | designs | table | pathways`."""
 
 from __future__ import annotations
 
@@ -97,12 +97,43 @@ def cmd_compare(args: argparse.Namespace) -> int:
     try:
         protocol = as_protocol(args.protocol, args.trials, args.seed)
         others = design_specs(args.design, protocol) if args.design else None
-        d = compare(protocol, others, method=_method(args), cache=args.cache).to_dict()
+        d = compare(protocol, others, method=_method(args), cache=args.cache, benchmark=args.benchmark).to_dict()
     except ProtocolError as e:
         return _fail_run(args.protocol, e, "compared", args.exact)
     text = {"json": lambda: json.dumps(d, indent=2) + "\n", "csv": lambda: comparison_as_csv(d),
             "md": lambda: comparison_as_markdown(d)}[args.format]()
     return _emit(d["warnings"], text, args.out)
+
+
+def cmd_study(args: argparse.Namespace) -> int:
+    """Run a design study: every scenario × design × setting; the summary on standard output, the tidy rows in
+    --out, the heat map in --heatmap."""
+    from .api import StudyResult, progress_printer
+    from .core.study import MissingExtra, load_study, run_study
+
+    if args.workers is not None and args.workers < 1:
+        return _fail(f"--workers {args.workers}: give a number of worker processes of at least 1.")
+    if args.heatmap and not args.heatmap.lower().endswith((".html", ".htm")):
+        return _fail(f"--heatmap {args.heatmap}: the heat map is an HTML page; give a file name ending in .html.")
+    try:
+        s = load_study(args.study)
+        result = StudyResult(run_study(s, out=args.out, workers=args.workers, scheduler=args.scheduler,
+                                       resume=args.resume, on_progress=None if args.quiet else progress_printer()))
+    except ProtocolError as e:
+        return _fail_protocol(args.study, e, "run")
+    except MissingExtra as e:
+        return _fail(str(e))
+    except OSError as e:
+        where = f"the Dask scheduler at {args.scheduler}" if args.scheduler else (args.out or "a file")
+        return _fail(f"cannot reach or write {where}: {e}")
+    if args.heatmap:
+        try:
+            result.heatmap(args.heatmap)
+        except OSError as e:
+            return _fail(f"cannot write {args.heatmap}: {e.strerror}")
+    text = {"md": result.to_markdown, "json": lambda: json.dumps(result.to_dict(), indent=2) + "\n",
+            "csv": result.to_csv}[args.format]()
+    return _emit([], text, None)
 
 
 def cmd_designs(args: argparse.Namespace) -> int:
@@ -266,7 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="phase1-explorer",
         description="Design phase I dose-escalation trials and see their operating characteristics.")
     sub = parser.add_subparsers(dest="command", required=True,
-                                metavar="{serve,simulate,compare,designs,table,pathways}")
+                                metavar="{serve,simulate,compare,study,designs,table,pathways}")
 
     p = sub.add_parser("serve", help="serve the explorer app in the browser (Voila), for one person or a room",
                        description="Serve the explorer (and the teaching notebooks) with Voila. For a room: "
@@ -301,8 +332,33 @@ def build_parser() -> argparse.ArgumentParser:
                    help='a design to compare: a method name (boin) or a JSON object (\'{"method": "crm", '
                         '"max_n": 18}\'); repeat for several. Default: the protocol\'s "compare" list. Messages '
                         "name them --design[1], --design[2], ...")
+    p.add_argument("--benchmark", action="store_true",
+                   help="add the non-parametric optimal benchmark (O'Quigley, Paoletti & Maccario 2002) on the same "
+                        "patients, and each design's PCS as a fraction of its PCS (one arm); a reference for how "
+                        "much room a design leaves, not a strict bound in every scenario")
     _run_arguments(p, "exact enumeration (an error if not feasible for a design)", "Monte Carlo on common patients")
     p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("study", help="many scenarios x designs x settings in one run, with the optimal benchmark",
+                       description="Run a study file (a protocol file with a \"study\" object: scenarios, designs, "
+                                   "vary) cell by cell: designs on common patients within each scenario and setting, "
+                                   "each task's seed from the study's seed and the task itself (the same numbers "
+                                   "however it is run), the non-parametric optimal benchmark beside them (a "
+                                   "reference, not a strict bound). Prints a summary per design across scenarios.")
+    p.add_argument("study", help="the study JSON file")
+    p.add_argument("--out", help="write the tidy rows (cell, scenario, design, settings..., metric, level, value, "
+                                 "stderr) here as cells finish: FILE.csv or FILE.parquet (needs pyarrow)")
+    w = p.add_mutually_exclusive_group()
+    w.add_argument("--workers", type=int, metavar="N", help="run on a local Dask cluster of N worker processes "
+                                                            "(pip install 'phase1-explorer[study]')")
+    w.add_argument("--scheduler", metavar="ADDRESS", help="run on an existing Dask cluster, e.g. tcp://HOST:8786 "
+                                                          "(its workers need phase1-explorer installed)")
+    p.add_argument("--resume", action="store_true", help="keep the cells already complete in --out and run the rest")
+    p.add_argument("--heatmap", metavar="FILE.html", help="write the design x scenario heat map (PCS and overdose "
+                                                          "selection) as a standalone HTML page")
+    p.add_argument("--format", choices=("md", "json", "csv"), default="md", help="summary format (default md)")
+    p.add_argument("--quiet", action="store_true", help="no progress line on standard error")
+    p.set_defaults(func=cmd_study)
 
     p = sub.add_parser("designs", help="every design with its options, defaults and meaning")
     p.add_argument("--format", choices=("text", "md", "json"), default="text", help="output format (default text)")

@@ -186,6 +186,8 @@ def comparison_as_markdown(c: dict[str, Any]) -> str:
         lines.append(row(name, [_pct(d[key]) for d in ds]))
     lines.append(row("mean sample size", [f"{d['sample_size']:.2f}" for d in ds]))
     lines.append(row("mean DLTs", [f"{sum(d['dlts']):.2f}" for d in ds]))
+    if c.get("benchmark"):
+        lines += _benchmark_lines(c, row)
     if c["differences"]:
         se = "" if exact else " (± one standard error of the paired difference)"
         lines += ["", f"## Differences from {labels[0]}{se}", "",
@@ -199,6 +201,23 @@ def comparison_as_markdown(c: dict[str, Any]) -> str:
                                ("sample_size", "mean sample size", False), ("total_dlts", "mean DLTs", False)):
             lines.append(row(name, [_diff(d[key], exact, pct) for d in diffs]))
     return "\n".join(lines) + "\n"
+
+
+def _benchmark_lines(c: dict[str, Any], row: Any) -> list[str]:
+    """The PCS / benchmark row of a comparison, and the benchmark's own figures under the table."""
+    b = c["benchmark"]
+
+    def ratio(d: dict[str, Any]) -> str:
+        r = d["pcs_vs_benchmark"]
+        return f"{r['value']:.2f}" + ("" if b["method"] == "exact" and d["method"] == "exact" else
+                                      f" ± {r['stderr']:.2f}")
+
+    how = "exact" if b["method"] == "exact" else f"{b['trials']:,} simulated trials"
+    se = "" if b["method"] == "exact" else f" ± {100 * b['stderr']['pcs']:.1f} pts"
+    return [row("PCS / optimal benchmark", [ratio(d) for d in c["designs"]]), "",
+            f"Optimal benchmark ({b['n']} patients, {how}): PCS {_pct(b['pcs'])}{se}; selection "
+            + ", ".join(f"{lab} {_pct(v)}" for lab, v in zip(c["doses"], b["selection"]))
+            + f", none {_pct(b['no_selection'])}. {b['note']}"]
 
 
 def design_catalogue(cls: type[Design]) -> dict[str, Any]:

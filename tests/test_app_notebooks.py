@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "explorer" / "notebooks"  # package data: `pip install` ships them
 
 
-@pytest.mark.parametrize("name", ["explorer.ipynb", "teaching-3plus3-vs-model-based.ipynb"])
+@pytest.mark.parametrize("name", ["explorer.ipynb", "teaching-3plus3-vs-model-based.ipynb", "design-study.ipynb"])
 def test_committed_without_outputs(name):
     nb = json.loads((NOTEBOOKS / name).read_text())
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
@@ -46,3 +46,18 @@ def test_explorer_notebook_builds_the_app(monkeypatch):
     for cell in nb["cells"]:
         exec("".join(cell["source"]), ns)  # noqa: S102
     assert ns["app"].truth.values() == [0.05, 0.12, 0.25, 0.45]
+
+
+def test_design_study_notebook_runs_the_study_and_draws_the_heat_map(monkeypatch, capsys):
+    monkeypatch.chdir(NOTEBOOKS)
+    nb = json.loads((NOTEBOOKS / "design-study.ipynb").read_text())
+    ns: dict = {}
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            exec("".join(cell["source"]), ns)  # noqa: S102
+    summary = ns["result"].summary
+    assert summary["designs"] == ["3+3", "boin", "CRM"] and len(summary["scenarios"]) == 9
+    assert "| rank | design | mean PCS" in capsys.readouterr().out
+    panels = [p for r in ns["heat"].children[1:] if hasattr(r, "children") for p in r.children]
+    assert [p.title.text for p in panels][:2] == ["Correct selection (PCS)", "Overdose selection"]
+    assert list(panels[0].x_range.factors) == ["3+3", "boin", "CRM", "benchmark"]

@@ -11,6 +11,12 @@ from .oc import TrialOC
 from .pipeline import Snapshot
 from .protocol import Candidate, DesignSpec, Protocol
 
+#: What the optimal benchmark is, wherever it is reported.
+BENCHMARK_NOTE = ("The non-parametric optimal benchmark (O'Quigley, Paoletti & Maccario 2002) selects the dose whose "
+                  "DLT rate, observed on every patient at every dose (complete information), is closest to the target: "
+                  "a reference for how much room a design leaves, not a strict bound (in a given scenario a design "
+                  "can beat it).")
+
 
 def design_labels(designs: list[DesignSpec], target: float, n_doses: int) -> list[str]:
     """Short unique names: the method, with the options that differ from its defaults ("crm (max_n = 18)")."""
@@ -85,6 +91,10 @@ def compare_dict(protocol: Protocol, candidates: tuple[Candidate, ...], snap: Sn
                    for c, lab, diff in zip(candidates[1:], labels[1:], snap.differences)]
     out: dict[str, Any] = {"method": snap.method, "trials": snap.ocs[0].trials if snap.method == "monte-carlo" else
                            None, "designs": designs, "differences": differences}
+    if snap.benchmark is not None:
+        out["benchmark"] = {"label": "optimal benchmark", **snap.benchmark.to_dict(), "note": BENCHMARK_NOTE}
+        for entry, (ratio, se) in zip(designs, snap.versus_benchmark):
+            entry["pcs_vs_benchmark"] = {"value": ratio, "stderr": se}
     if protocol.arm_design is None:
         arm = protocol.arms[0]
         out.update({"doses": arm.labels, "truth": list(arm.truth), "start_dose": arm.start_dose})
