@@ -32,7 +32,51 @@ def _rows(d: dict[str, Any]) -> list[dict[str, Any]]:
     rows.append({"metric": "true_mtd", "level": d["true_mtd"] or "", "label": "", "value": "", "stderr": ""})
     for n, p in d["sample_size_distribution"].items():
         rows.append({"metric": "sample_size_probability", "level": n, "label": "", "value": p, "stderr": ""})
+    if "duration" in d:
+        rows += time_rows(d)
     return rows
+
+
+#: The time figures of a trial with a clock (clock.oc.TimeOC), in report order, with their names for people.
+TIME_FIGURES = (("duration", "trial duration"), ("time_to_mtd", "time to the MTD decision"),
+                ("accrual_time", "time to the last start"), ("waited", "patients who waited"),
+                ("lost", "arrivals lost"), ("total_wait", "total wait"), ("suspended", "accrual suspended"),
+                ("decisions", "dose decisions"))
+
+
+def time_rows(t: dict[str, Any]) -> list[dict[str, Any]]:
+    """The time figures of a result (one arm's object, or a two-arm joint object) in the long CSV form: per figure
+    its mean, SD, median and 90th percentile (label: the time unit), then the ratios, then the duration's
+    distribution (one row per bin: level = the bin's lower edge, label = the bin)."""
+    unit = t["time_unit"]
+    rows: list[dict[str, Any]] = []
+    for key, _ in TIME_FIGURES:
+        f = t[key]
+        for stat in ("mean", "sd", "median", "p90"):
+            rows.append({"metric": f"{key}_{stat}", "level": "", "label": unit, "value": f[stat],
+                         "stderr": f["stderr"].get(stat, "")})
+    for key in ("mean_wait", "share_pending"):
+        rows.append({"metric": key, "level": "", "label": unit if key == "mean_wait" else "",
+                     "value": t[key]["mean"], "stderr": t[key]["stderr"]["mean"]})
+    dist = t["duration"]["distribution"]
+    for lo, hi, p in zip(dist["edges"], dist["edges"][1:], dist["probability"]):
+        rows.append({"metric": "duration_probability", "level": f"{lo:.6g}", "label": f"[{lo:.4g}, {hi:.4g}) {unit}",
+                     "value": p, "stderr": ""})
+    return rows
+
+
+def time_markdown(t: dict[str, Any]) -> list[str]:
+    """The time figures as Markdown lines: mean ± standard error, SD, median and 90th percentile of each."""
+    unit = t["time_unit"]
+    lines = [f"Time in {unit}; the duration ends at the {t['duration_definition']} (the \"time\" object's "
+             f"`duration`).", "", "| time | mean | SD | median | 90th percentile |", "|---|---|---|---|---|"]
+    for key, name in TIME_FIGURES:
+        f = t[key]
+        lines.append(f"| {name} | {f['mean']:.2f} ± {f['stderr']['mean']:.2f} | {f['sd']:.2f} | {f['median']:.2f} "
+                     f"| {f['p90']:.2f} |")
+    lines += ["", f"Mean wait of a patient who waited: {t['mean_wait']['mean']:.2f} {unit}; decisions made with "
+                  f"outcomes pending: {_pct(t['share_pending']['mean'])}.", ""]
+    return lines
 
 
 def two_arm_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
@@ -46,6 +90,8 @@ def two_arm_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
     for name, v in zip((a["name"] for a in d["arms"]), j["patients_per_arm"]):
         rows.append({"arm": "joint", "metric": "patients_in_arm", "level": "", "label": name, "value": v,
                      "stderr": ""})
+    if "duration" in j:
+        rows += [{"arm": "joint", **r} for r in time_rows(j)]
     return rows
 
 
@@ -95,6 +141,8 @@ def _two_arm_markdown(d: dict[str, Any]) -> str:
               f"| mean total sample size | {j['sample_size']:.2f} (sd {j['sample_size_sd']:.2f}) |",
               f"| mean total DLTs | {j['dlts']:.2f} |",
               f"| share of patients in Arm {d['arms'][1]['name']} | {_pct(j['fraction_b'])} |", ""]
+    if "duration" in j:
+        lines += ["### The whole trial in time", "", *time_markdown(j)]
     return "\n".join(lines)
 
 
@@ -122,6 +170,8 @@ def _markdown(d: dict[str, Any]) -> str:
               f"| overdose selection | {_pct(d['overdose_selection'])} |",
               f"| patients above the true MTD | {_pct(d['overdose_patients'])} |",
               f"| mean sample size | {d['sample_size']:.2f} (sd {d['sample_size_sd']:.2f}) |", ""]
+    if "duration" in d:
+        lines += ["## Time", "", *time_markdown(d)]
     return "\n".join(lines)
 
 
@@ -186,6 +236,13 @@ def comparison_as_markdown(c: dict[str, Any]) -> str:
         lines.append(row(name, [_pct(d[key]) for d in ds]))
     lines.append(row("mean sample size", [f"{d['sample_size']:.2f}" for d in ds]))
     lines.append(row("mean DLTs", [f"{sum(d['dlts']):.2f}" for d in ds]))
+    timed = "duration" in ds[0]
+    if timed:
+        unit = ds[0]["time_unit"]
+        lines.append(row(f"mean duration ({unit})", [f"{d['duration']['mean']:.2f}" for d in ds]))
+        lines.append(row(f"90th percentile of duration ({unit})", [f"{d['duration']['p90']:.2f}" for d in ds]))
+        lines.append(row(f"mean time to the MTD decision ({unit})", [f"{d['time_to_mtd']['mean']:.2f}" for d in ds]))
+        lines.append(row("mean arrivals lost", [f"{d['lost']['mean']:.2f}" for d in ds]))
     if c["differences"]:
         se = "" if exact else " (± one standard error of the paired difference)"
         lines += ["", f"## Differences from {labels[0]}{se}", "",
@@ -198,6 +255,11 @@ def comparison_as_markdown(c: dict[str, Any]) -> str:
                                ("overdose_selection", "overdose selection", True),
                                ("sample_size", "mean sample size", False), ("total_dlts", "mean DLTs", False)):
             lines.append(row(name, [_diff(d[key], exact, pct) for d in diffs]))
+        if timed:
+            for key, name in (("duration", f"mean duration ({unit})"),
+                              ("time_to_mtd", f"mean time to the MTD decision ({unit})"),
+                              ("lost", "mean arrivals lost")):
+                lines.append(row(name, [_diff(d[key], exact, False) for d in diffs]))
     return "\n".join(lines) + "\n"
 
 

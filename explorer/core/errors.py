@@ -55,6 +55,7 @@ TRUTH_NOT_INCREASING = "truth-not-increasing"
 ORDER_CONTRADICTED = "ordered-contradicted"
 MONTE_CARLO_USED = "monte-carlo-used"
 EXACT_OVER_AUTO_BUDGET = "exact-over-auto-budget"
+TIME_DESIGN_WITHOUT_CLOCK = "time-design-without-clock"
 # Problem codes
 EXACT_NOT_AVAILABLE = "exact-not-available"
 
