@@ -52,23 +52,31 @@ class Patients:
                    np.zeros((trials, steps), dtype=bool), np.zeros((trials, steps), dtype=bool))
 
     def state(self, design: Design, rows: np.ndarray, t: np.ndarray, m: int, n: np.ndarray, cur: np.ndarray,
-              extra: np.ndarray, window: float) -> PendingState:
-        """What the design knows at times t (per row) about the first m patients of the given trials."""
+              extra: np.ndarray, window: float, member: np.ndarray | None = None) -> PendingState:
+        """What the design knows at times t (per row) about the first m patients of the given trials (`member`,
+        trials × patients: only these patients, e.g. one arm's; the others are empty columns)."""
         K = design.n_doses
         start, known, dose, dlt = (a[rows, :m] for a in (self.start, self.known, self.dose, self.dlt))
         complete = known <= t[:, None]
+        if member is not None:
+            mem = member[rows, :m]
+            dose, dlt, complete = np.where(mem, dose, -1), dlt & mem, complete | ~mem
         seen = dlt & complete
-        done = ~dlt & complete
+        done = ~dlt & complete & (dose >= 0)
         follow = np.where(seen, (known - start) / window, np.clip((t[:, None] - start) / window, 0.0, 1.0))
+        follow = np.where(dose >= 0, follow, 0.0)
         flat = (np.arange(rows.size)[:, None] * K + np.maximum(dose, 0)).ravel()
         x = np.bincount(flat, weights=seen.ravel(), minlength=rows.size * K).reshape(rows.size, K)
         d = np.bincount(flat, weights=done.ravel(), minlength=rows.size * K).reshape(rows.size, K)
         return PendingState(design, n, x.astype(np.int64), cur, extra, done=d.astype(np.int64), dose=dose, dlt=seen,
                             complete=complete, follow=follow)
 
-    def next_event(self, rows: np.ndarray, t: np.ndarray, m: int) -> np.ndarray:
-        """The first time after t at which an outcome becomes known (inf if none is pending)."""
+    def next_event(self, rows: np.ndarray, t: np.ndarray, m: int, member: np.ndarray | None = None) -> np.ndarray:
+        """The first time after t at which an outcome becomes known (inf if none is pending; `member`: only these
+        patients')."""
         kn = self.known[rows, :m]
+        if member is not None:
+            kn = np.where(member[rows, :m], kn, np.inf)
         return np.where(kn > t[:, None], kn, np.inf).min(axis=1, initial=np.inf)
 
     def last_event(self, rows: np.ndarray, t: np.ndarray, m: int) -> np.ndarray:
@@ -182,7 +190,7 @@ def simulate_with_clock(design: Design, truth: np.ndarray, time: TimeModel, draw
                 t_can = np.maximum(l_max[r], t0)
                 dec = design.decide(n[r], x[r], cur[r], extra[r])
             elif suspends and i > 0:
-                t_can, dec = _when_assignable(design, pat, r, t0, i, n, cur, extra, W)
+                t_can, dec = when_assignable(design, pat, r, t0, i, n, cur, extra, W)
             else:
                 t_can, dec = t0, None
             extra[r] = dec.extra if dec is not None else extra[r]
@@ -276,16 +284,17 @@ def simulate_with_clock(design: Design, truth: np.ndarray, time: TimeModel, draw
                         figs["suspended"], figs["decisions"], figs["pending_decisions"], trials=res, time=time), pat
 
 
-def _when_assignable(design: Design, pat: Patients, rows: np.ndarray, t: np.ndarray, m: int, n: np.ndarray,
-                     cur: np.ndarray, extra: np.ndarray, window: float) -> tuple[np.ndarray, Decision]:
+def when_assignable(design: Design, pat: Patients, rows: np.ndarray, t: np.ndarray, m: int, n: np.ndarray,
+                    cur: np.ndarray, extra: np.ndarray, window: float,
+                    member: np.ndarray | None = None) -> tuple[np.ndarray, Decision]:
     """From times t, outcome by outcome, the first moment each trial's design does not suspend, and its decision
-    then (assign or stop)."""
+    then (assign or stop). `n`, `cur`, `extra` are the batch's (indexed by `rows`); `member` as in Patients.state."""
     t = t.copy()
     todo = np.arange(rows.size)
     parts = []
     for _ in range(m + 2):
         r = rows[todo]
-        dec = design.decide_pending(pat.state(design, r, t[todo], m, n[r], cur[r], extra[r], window))
+        dec = design.decide_pending(pat.state(design, r, t[todo], m, n[r], cur[r], extra[r], window, member))
         sus = dec.suspend if dec.suspend is not None else np.zeros(r.size, dtype=bool)
         done = ~sus
         parts.append((todo[done], Decision(dec.dose[done], dec.size[done], dec.stop[done], dec.selected[done],
@@ -293,7 +302,7 @@ def _when_assignable(design: Design, pat: Patients, rows: np.ndarray, t: np.ndar
         todo = todo[sus]
         if todo.size == 0:
             return t, _merge(parts, rows.size, extra.shape[1])
-        t[todo] = pat.next_event(rows[todo], t[todo], m)
+        t[todo] = pat.next_event(rows[todo], t[todo], m, member)
         if np.any(np.isinf(t[todo])):
             raise DesignError(f"{design.method} suspended accrual with no outcome pending")
     raise DesignError(f"{design.method} kept accrual suspended after every outcome was known")
@@ -303,5 +312,5 @@ def _decide_at(design: Design, pat: Patients, rows: np.ndarray, t: np.ndarray, m
                cur: np.ndarray, extra: np.ndarray, window: float) -> tuple[np.ndarray, Decision, np.ndarray]:
     """The decision at times t; where the design suspends there (a rule that can suspend again after it could
     assign), the patient waits for the next outcomes. Returns the times, the decisions and the extra waits."""
-    t_new, dec = _when_assignable(design, pat, rows, t, m, n, cur, extra, window)
+    t_new, dec = when_assignable(design, pat, rows, t, m, n, cur, extra, window)
     return t_new, dec, t_new - t
