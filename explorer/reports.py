@@ -270,7 +270,20 @@ def design_catalogue(cls: type[Design]) -> dict[str, Any]:
         "exact": "exact" in cls.capabilities, "capabilities": sorted(c.value for c in cls.capabilities),
         "options": [{"name": o.name, "type": o.kind.value, "default": o.describe_default(), "valid": o.bounds_text(),
                      "meaning": o.help} for o in cls.options],
+        "time": _time_behaviour(cls), "rules": cls.rules,
     }
+
+
+def _time_behaviour(cls: type[Design]) -> str:
+    """What the design does with a clock (a protocol's "time"), in one sentence."""
+    from .core.designs.base import Capability
+
+    if Capability.NEEDS_TIME not in cls.capabilities:
+        return ("with a clock, decides once every enrolled patient's DLT window is over (arrivals meanwhile wait or "
+                "are lost)")
+    suspends = " and may suspend accrual" if Capability.SUSPENDS in cls.capabilities else ", never suspending accrual"
+    return (f"with a clock, decides with outcomes pending{suspends}; without one (no \"time\"), every outcome is "
+            f"known before each decision")
 
 
 def designs_as_json(classes: list[type[Design]]) -> list[dict[str, Any]]:
@@ -285,7 +298,9 @@ def designs_as_text(classes: list[type[Design]], markdown: bool = False) -> str:
         info = design_catalogue(c)
         alias = f" (alias: {', '.join(info['aliases'])})" if info["aliases"] else ""
         if markdown:
-            out += [f"## `{c.method}`{alias}: {c.title}", "", c.summary, ""]
+            out += [f"## `{c.method}`{alias}: {c.title}", "", c.summary, "", f"Time: {info['time']}.", ""]
+            if c.rules:
+                out += [f"Rules followed where the packages differ: {c.rules}", ""]
             if info["options"]:
                 out += ["| option | default | valid | meaning |", "|---|---|---|---|"]
                 out += [f"| `{o['name']}` | {o['default']} | {o['valid']} | {o['meaning']} |" for o in info["options"]]
@@ -293,11 +308,43 @@ def designs_as_text(classes: list[type[Design]], markdown: bool = False) -> str:
                 out.append("No options.")
             out.append("")
         else:
-            out += [f"{c.method}{alias}: {c.title}", f"    {c.summary}"]
+            out += [f"{c.method}{alias}: {c.title}", *_wrap(c.summary), *_wrap(f"Time: {info['time']}.")]
+            if c.rules:
+                out += _wrap(f"Rules: {c.rules}")
             for o in info["options"]:
                 out.append(f"    {o['name']:<14} default {o['default']:<12} {o['valid']}")
                 out.append(f"    {'':<14} {o['meaning']}")
             if not info["options"]:
                 out.append("    (no options)")
             out.append("")
-    return "\n".join(out)
+    return "\n".join(out + time_object_text(markdown))
+
+
+def _wrap(text: str) -> list[str]:
+    """A paragraph indented under a design's name."""
+    import textwrap
+
+    return textwrap.wrap(text, 116, initial_indent="    ", subsequent_indent="    ")
+
+
+def time_object_text(markdown: bool = False) -> list[str]:
+    """The protocol's "time" object (the clock): its options, defaults and meaning, and the time figures reported."""
+    from .core.clock.spec import ARM_TIME_KEYS, TIME_OPTIONS
+
+    intro = ('A protocol\'s top-level "time" object gives the trial a clock: patients arrive one by one, each DLT '
+             "window takes time, and results carry the time figures (duration, time to the MTD decision, patients "
+             "who waited and arrivals lost, time accrual was suspended, decisions with outcomes pending), Monte "
+             "Carlo only. Times are in one unit, whatever it is (time_unit only labels it): rate is patients per "
+             f"unit, dlt_window is in units. With two arms, an arm's own \"time\" may change "
+             f"{', '.join(ARM_TIME_KEYS)}.")
+    example = ('"time": {"accrual": "poisson", "rate": 0.5, "dlt_window": 6, "time_unit": "weeks"}')
+    if markdown:
+        lines = ["## The clock: `\"time\"`", "", intro, "", f"`{example}`", "",
+                 "| option | default | valid | meaning |", "|---|---|---|---|"]
+        lines += [f"| `{o.name}` | {o.describe_default()} | {o.bounds_text()} | {o.help} |" for o in TIME_OPTIONS]
+        return lines + [""]
+    lines = ['"time" (the trial\'s clock)', *_wrap(intro), f"    e.g. {example}"]
+    for o in TIME_OPTIONS:
+        lines.append(f"    {o.name:<14} default {o.describe_default():<12} {o.bounds_text()}")
+        lines.append(f"    {'':<14} {o.help}")
+    return lines + [""]

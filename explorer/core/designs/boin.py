@@ -40,6 +40,9 @@ class BOIN(IntervalDesign):
     method = "boin"
     title = "BOIN (Liu & Yuan 2015)"
     summary = "Bayesian optimal interval design: fixed escalation/de-escalation boundaries, as BOIN's get.oc."
+    rules = ("titration = true: as get.oc's accelerated titration (one patient per dose until the first DLT or the "
+             "top dose, then cohort_size − 1 more there, then BOIN), but starting from start_dose, which get.oc "
+             "ignores under titration; with a clock each titration patient waits for the previous one's outcome.")
     options = SAMPLE_SIZE_OPTIONS + (
         Option("n_earlystop", INT, 100, "stop once this many patients are at the current dose and the "
                "decision is to stay", low=1, high=1000),
