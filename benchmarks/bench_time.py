@@ -1,13 +1,16 @@
-"""Speed of trials with a clock (TITE-CRM as dfcrm's titesim, 3+3 and others in calendar time), against the R
-reference where there is one. Prints a table; run: python benchmarks/bench_time.py [FILTER].
+"""Trials with a clock ("time"), through the pipeline: TITE-CRM as dfcrm's titesim (against R's stored time), 3+3 and
+the other designs in calendar time, one and two arms. `make bench` includes these CASES; run this file for its own
+table, which also shows the same protocol without a clock and the machine's load:
+python benchmarks/bench_time.py [FILTER].
 
-Each case times, for 10,000 trials: drawing the patients, running the clock engine and summarising the OCs
-(selection and time); "untimed" is the same design without a clock on the same machine, for scale.
+Each timing is `explorer.simulate(protocol)` for 10,000 trials: the pipeline's chunks of draws (300, then 2,000 at a
+time), the clock engine, the OCs and the time OCs.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import platform
 import sys
 from pathlib import Path
@@ -18,73 +21,79 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from common import median_time  # noqa: E402
-
-from explorer.core.clock.draws import clock_draws  # noqa: E402
-from explorer.core.clock.engine import simulate_with_clock  # noqa: E402
-from explorer.core.clock.oc import summarise_time  # noqa: E402
-from explorer.core.clock.spec import TimeModel  # noqa: E402
-from explorer.core.designs import find_design  # noqa: E402
-from explorer.core.engine import simulate  # noqa: E402
-from explorer.core.oc import summarise  # noqa: E402
+from common import Case, median_time  # noqa: E402
 
 REF = json.loads((HERE.parent / "tests" / "data" / "titecrm_dfcrm_titesim.json").read_text())
-TITESIM = TimeModel(**{k: v for k, v in REF["time_model"].items() if k != "note"})
-TITESIM_DESIGN = {"skeleton": REF["skeleton"], "max_n": 24, "cohort_size": 1,
-                  "prior_sd": REF["r_settings"]["scale"], "safety_stop": 1.0}
-CAR4SAR = np.array([0.05, 0.12, 0.25, 0.45])
-MONTHLY = TimeModel(accrual="poisson", rate=1.0, dlt_window=1.0, time_unit="months")
-TRIALS = 10_000
+R = REF["r_settings"]
+#: titesim's setting (tests/test_tite_crm.py): 24 patients one at a time, fixed accrual every 2, window 6
+TITESIM = {"method": "tite-crm", "skeleton": REF["skeleton"], "max_n": R["n"], "cohort_size": 1,
+           "prior_sd": R["scale"], "safety_stop": 1.0}
+TITESIM_TIME = {k: v for k, v in REF["time_model"].items() if k != "note"}
+CAR4SAR = [0.05, 0.12, 0.25, 0.45]
+MONTHLY = {"accrual": "poisson", "rate": 1.0, "dlt_window": 1.0, "time_unit": "months"}
+TWO = {"arms": [{"name": "A", "truth": CAR4SAR}, {"name": "B", "truth": [0.08, 0.18, 0.33, 0.55]}],
+       "arm_design": {"mode": "staggered", "max_total": 18, "eligible_b": 0.5}}
 
 
-def cases() -> list[tuple[str, str, str, dict, np.ndarray, TimeModel, float | None]]:
-    """(label, scenario, method, options, truth, time, R seconds for 10,000 trials)."""
-    out = []
-    for sc in REF["scenarios"]:
-        r10k = 5 * REF["r_seconds_per_2000_trials"][sc["name"]]
-        out.append(("tite-crm (titesim)", f"{sc['name']} 24×1, fixed", "tite-crm", TITESIM_DESIGN,
-                    np.array(sc["truth"]), TITESIM, r10k))
-        out.append(("tite-crm (titesim)", f"{sc['name']} 24×1, poisson", "tite-crm", TITESIM_DESIGN,
-                    np.array(sc["truth"]), TimeModel(accrual="poisson", rate=0.5, dlt_window=6.0), None))
-    out += [
-        ("3+3", "CAR4SAR-like, monthly", "3+3", {}, CAR4SAR, MONTHLY, None),
-        ("3+3", "CAR4SAR-like, fixed, lose", "3+3", {}, CAR4SAR, TimeModel(accrual="fixed", pending="lose"), None),
-        ("rolling-six", "CAR4SAR-like, monthly", "rolling-six", {}, CAR4SAR, MONTHLY, None),
-        ("boin", "CAR4SAR-like 18 in 3s", "boin", {"max_n": 18}, CAR4SAR, MONTHLY, None),
-        ("tite-boin", "CAR4SAR-like 18 in 3s", "tite-boin", {"max_n": 18}, CAR4SAR, MONTHLY, None),
-        ("crm", "CAR4SAR-like 18 in 3s", "crm", {"max_n": 18}, CAR4SAR, MONTHLY, None),
-    ]
-    return out
+def _proto(truth: list[float], design: dict, time: dict, target: float = 0.25) -> dict:
+    return {"target": target, "truth": truth, "design": design, "time": time, "seed": 1}
+
+
+def _two(design: dict, time: dict) -> dict:
+    return {"target": 0.25, **TWO, "design": design, "time": time, "seed": 1}
+
+
+CASES = []
+for sc in REF["scenarios"]:
+    # R's time for 2,000 trials (one-trial calls), scaled to 10,000
+    CASES.append(Case(f"{sc['name']} titesim 24×1 fixed", _proto(sc["truth"], TITESIM, TITESIM_TIME, REF["target"]),
+                      r_seconds_10k=5 * REF["r_seconds_per_2000_trials"][sc["name"]], exact=False))
+    CASES.append(Case(f"{sc['name']} titesim 24×1 poisson",
+                      _proto(sc["truth"], TITESIM, {**TITESIM_TIME, "accrual": "poisson"}, REF["target"]),
+                      exact=False))
+CASES += [
+    Case("CAR4SAR-like, monthly", _proto(CAR4SAR, {"method": "3+3"}, MONTHLY), exact=False, note="clock"),
+    Case("CAR4SAR-like, fixed, lose", _proto(CAR4SAR, {"method": "3+3"}, {"accrual": "fixed", "pending": "lose"}),
+         exact=False, note="clock"),
+    Case("CAR4SAR-like, monthly", _proto(CAR4SAR, {"method": "rolling-six"}, MONTHLY), exact=False),
+    Case("CAR4SAR-like 18 in 3s", _proto(CAR4SAR, {"method": "boin", "max_n": 18}, MONTHLY), exact=False,
+         note="clock"),
+    Case("CAR4SAR-like 18 in 3s", _proto(CAR4SAR, {"method": "tite-boin", "max_n": 18}, MONTHLY), exact=False),
+    Case("CAR4SAR-like 18 in 3s", _proto(CAR4SAR, {"method": "crm", "max_n": 18}, MONTHLY), exact=False,
+         note="clock"),
+    Case("CAR4SAR two arms, 18", _two({"method": "3+3"}, MONTHLY), exact=False, note="clock"),
+    Case("CAR4SAR two arms, 18", _two({"method": "tite-boin", "max_n": 12}, MONTHLY), exact=False, note="TITE"),
+]
 
 
 def main(argv: list[str]) -> int:
-    """Time every case and print the table."""
+    """Time every case with and without its clock, and print the table with the machine's load."""
+    from explorer.api import simulate
+    from explorer.core.validation import protocol_from_dict
+
     filt = argv[0].lower() if argv else ""
-    print(f"# clock benchmarks (python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}); "
-          f"{TRIALS:,} trials, medians of 5 runs: draws + clock engine + OCs")
-    print("# untimed: the same design without a clock; R/ours: the R reference's time / ours\n")
-    head = f"{'design':<20} {'scenario':<28} {'clock ms':>9} {'untimed ms':>11} {'R s':>7} {'R/ours':>8}"
+    load = os.getloadavg()
+    print(f"# clock benchmarks (python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}, "
+          f"{os.cpu_count()} cores); explorer.simulate, 10,000 trials, medians of 5 runs")
+    print(f"# load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; 'untimed': the same protocol "
+          f"without \"time\" (Monte Carlo); R/ours: R's time for 10,000 trials / ours\n")
+    head = f"{'design':<22} {'scenario':<28} {'clock ms':>9} {'untimed ms':>11} {'R s':>7} {'R/ours':>8}"
     print(head)
     print("-" * len(head))
-    for label, scenario, method, opts, truth, time, r in cases():
-        if filt and filt not in label.lower() and filt not in scenario.lower():
+    for case in CASES:
+        proto = protocol_from_dict({**case.protocol, "trials": 10_000})
+        label = proto.arms[0].design.method + (" (2 arms)" if proto.arm_design else "")
+        if filt and filt not in label.lower() and filt not in case.scenario.lower():
             continue
-        design = find_design(method)(truth.size, 0.25, 0, **opts)
-
-        def clock(design=design, truth=truth, time=time) -> None:
-            res, _ = simulate_with_clock(design, truth, time,
-                                         clock_draws(np.random.default_rng(1), TRIALS, design.max_n))
-            summarise(res.trials, truth, 0.25)
-            summarise_time(res)
-
-        def untimed(design=design, truth=truth) -> None:
-            summarise(simulate(design, truth, TRIALS, np.random.default_rng(1)), truth, 0.25)
-
-        t_clock = median_time(clock, repeat=5)
-        t_untimed = median_time(untimed, repeat=5)
+        untimed = protocol_from_dict({k: v for k, v in {**case.protocol, "trials": 10_000}.items() if k != "time"})
+        t_clock = median_time(lambda p=proto: simulate(p, method="monte-carlo"), repeat=5)
+        t_untimed = median_time(lambda p=untimed: simulate(p, method="monte-carlo"), repeat=5)
+        r = case.r_seconds_10k
         ratio = f"{r / t_clock:,.0f}×" if r else "–"
-        print(f"{label:<20} {scenario:<28} {t_clock * 1e3:>9.1f} {t_untimed * 1e3:>11.1f} "
+        print(f"{label:<22} {case.scenario:<28} {t_clock * 1e3:>9.1f} {t_untimed * 1e3:>11.1f} "
               f"{(f'{r:.0f}' if r else '–'):>7} {ratio:>8}")
+    load = os.getloadavg()
+    print(f"\n# load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     return 0
 
 
