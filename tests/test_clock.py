@@ -322,3 +322,16 @@ def test_designs_deciding_on_pending_outcomes_keep_time_and_counts_coherent(meth
     assert res.pending_decisions.sum() > 0
     if time.pending == "lose" and opts.get("estimator") != "ess":  # ess may suspend again: the patient waits
         assert np.all(res.waited == 0) and np.all(res.lost >= 0)
+
+
+def test_a_design_needing_complete_data_waits_while_outcomes_are_pending():
+    """Design.decide_pending's default: suspend where an outcome is pending, else decide on the counts."""
+    from clock_helpers import stack, state_at_dose
+
+    design = find_design("3+3")(4, 0.25, 0)
+    waiting = state_at_dose(design, 1, 3, 0, 2, stft=0.5, others={0: (3, 0)})
+    complete = state_at_dose(design, 1, 3, 0, 0, others={0: (3, 0)})
+    dec = design.decide_pending(stack([waiting, complete]))
+    assert list(dec.suspend) == [True, False] and dec.dose[0] == -1 and not dec.stop[0]
+    plain = design.decide(complete.n, complete.x, complete.cur, complete.extra)
+    assert (dec.dose[1], dec.size[1], dec.stop[1]) == (plain.dose[0], plain.size[0], plain.stop[0]) == (2, 3, False)
