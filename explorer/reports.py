@@ -32,7 +32,51 @@ def _rows(d: dict[str, Any]) -> list[dict[str, Any]]:
     rows.append({"metric": "true_mtd", "level": d["true_mtd"] or "", "label": "", "value": "", "stderr": ""})
     for n, p in d["sample_size_distribution"].items():
         rows.append({"metric": "sample_size_probability", "level": n, "label": "", "value": p, "stderr": ""})
+    if "duration" in d:
+        rows += time_rows(d)
     return rows
+
+
+#: The time figures of a trial with a clock (clock.oc.TimeOC), in report order, with their names for people.
+TIME_FIGURES = (("duration", "trial duration"), ("time_to_mtd", "time to the MTD decision"),
+                ("accrual_time", "time to the last start"), ("waited", "patients who waited"),
+                ("lost", "arrivals lost"), ("total_wait", "total wait"), ("suspended", "accrual suspended"),
+                ("decisions", "dose decisions"))
+
+
+def time_rows(t: dict[str, Any]) -> list[dict[str, Any]]:
+    """The time figures of a result (one arm's object, or a two-arm joint object) in the long CSV form: per figure
+    its mean, SD, median and 90th percentile (label: the time unit), then the ratios, then the duration's
+    distribution (one row per bin: level = the bin's lower edge, label = the bin)."""
+    unit = t["time_unit"]
+    rows: list[dict[str, Any]] = []
+    for key, _ in TIME_FIGURES:
+        f = t[key]
+        for stat in ("mean", "sd", "median", "p90"):
+            rows.append({"metric": f"{key}_{stat}", "level": "", "label": unit, "value": f[stat],
+                         "stderr": f["stderr"].get(stat, "")})
+    for key in ("mean_wait", "share_pending"):
+        rows.append({"metric": key, "level": "", "label": unit if key == "mean_wait" else "",
+                     "value": t[key]["mean"], "stderr": t[key]["stderr"]["mean"]})
+    dist = t["duration"]["distribution"]
+    for lo, hi, p in zip(dist["edges"], dist["edges"][1:], dist["probability"]):
+        rows.append({"metric": "duration_probability", "level": f"{lo:.6g}", "label": f"[{lo:.4g}, {hi:.4g}) {unit}",
+                     "value": p, "stderr": ""})
+    return rows
+
+
+def time_markdown(t: dict[str, Any]) -> list[str]:
+    """The time figures as Markdown lines: mean ± standard error, SD, median and 90th percentile of each."""
+    unit = t["time_unit"]
+    lines = [f"Time in {unit}; the duration ends at the {t['duration_definition']} (the \"time\" object's "
+             f"`duration`).", "", "| time | mean | SD | median | 90th percentile |", "|---|---|---|---|---|"]
+    for key, name in TIME_FIGURES:
+        f = t[key]
+        lines.append(f"| {name} | {f['mean']:.2f} ± {f['stderr']['mean']:.2f} | {f['sd']:.2f} | {f['median']:.2f} "
+                     f"| {f['p90']:.2f} |")
+    lines += ["", f"Mean wait of a patient who waited: {t['mean_wait']['mean']:.2f} {unit}; decisions made with "
+                  f"outcomes pending: {_pct(t['share_pending']['mean'])}.", ""]
+    return lines
 
 
 def two_arm_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
@@ -46,6 +90,8 @@ def two_arm_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
     for name, v in zip((a["name"] for a in d["arms"]), j["patients_per_arm"]):
         rows.append({"arm": "joint", "metric": "patients_in_arm", "level": "", "label": name, "value": v,
                      "stderr": ""})
+    if "duration" in j:
+        rows += [{"arm": "joint", **r} for r in time_rows(j)]
     return rows
 
 
@@ -95,6 +141,8 @@ def _two_arm_markdown(d: dict[str, Any]) -> str:
               f"| mean total sample size | {j['sample_size']:.2f} (sd {j['sample_size_sd']:.2f}) |",
               f"| mean total DLTs | {j['dlts']:.2f} |",
               f"| share of patients in Arm {d['arms'][1]['name']} | {_pct(j['fraction_b'])} |", ""]
+    if "duration" in j:
+        lines += ["### The whole trial in time", "", *time_markdown(j)]
     return "\n".join(lines)
 
 
@@ -122,6 +170,8 @@ def _markdown(d: dict[str, Any]) -> str:
               f"| overdose selection | {_pct(d['overdose_selection'])} |",
               f"| patients above the true MTD | {_pct(d['overdose_patients'])} |",
               f"| mean sample size | {d['sample_size']:.2f} (sd {d['sample_size_sd']:.2f}) |", ""]
+    if "duration" in d:
+        lines += ["## Time", "", *time_markdown(d)]
     return "\n".join(lines)
 
 
@@ -188,6 +238,13 @@ def comparison_as_markdown(c: dict[str, Any]) -> str:
     lines.append(row("mean DLTs", [f"{sum(d['dlts']):.2f}" for d in ds]))
     if c.get("benchmark"):
         lines += _benchmark_lines(c, row)
+    timed = "duration" in ds[0]
+    if timed:
+        unit = ds[0]["time_unit"]
+        lines.append(row(f"mean duration ({unit})", [f"{d['duration']['mean']:.2f}" for d in ds]))
+        lines.append(row(f"90th percentile of duration ({unit})", [f"{d['duration']['p90']:.2f}" for d in ds]))
+        lines.append(row(f"mean time to the MTD decision ({unit})", [f"{d['time_to_mtd']['mean']:.2f}" for d in ds]))
+        lines.append(row("mean arrivals lost", [f"{d['lost']['mean']:.2f}" for d in ds]))
     if c["differences"]:
         se = "" if exact else " (± one standard error of the paired difference)"
         lines += ["", f"## Differences from {labels[0]}{se}", "",
@@ -200,6 +257,11 @@ def comparison_as_markdown(c: dict[str, Any]) -> str:
                                ("overdose_selection", "overdose selection", True),
                                ("sample_size", "mean sample size", False), ("total_dlts", "mean DLTs", False)):
             lines.append(row(name, [_diff(d[key], exact, pct) for d in diffs]))
+        if timed:
+            for key, name in (("duration", f"mean duration ({unit})"),
+                              ("time_to_mtd", f"mean time to the MTD decision ({unit})"),
+                              ("lost", "mean arrivals lost")):
+                lines.append(row(name, [_diff(d[key], exact, False) for d in diffs]))
     return "\n".join(lines) + "\n"
 
 
@@ -227,7 +289,20 @@ def design_catalogue(cls: type[Design]) -> dict[str, Any]:
         "exact": "exact" in cls.capabilities, "capabilities": sorted(c.value for c in cls.capabilities),
         "options": [{"name": o.name, "type": o.kind.value, "default": o.describe_default(), "valid": o.bounds_text(),
                      "meaning": o.help} for o in cls.options],
+        "time": _time_behaviour(cls), "rules": cls.rules,
     }
+
+
+def _time_behaviour(cls: type[Design]) -> str:
+    """What the design does with a clock (a protocol's "time"), in one sentence."""
+    from .core.designs.base import Capability
+
+    if Capability.NEEDS_TIME not in cls.capabilities:
+        return ("with a clock, decides once every enrolled patient's DLT window is over (arrivals meanwhile wait or "
+                "are lost)")
+    suspends = " and may suspend accrual" if Capability.SUSPENDS in cls.capabilities else ", never suspending accrual"
+    return (f"with a clock, decides with outcomes pending{suspends}; without one (no \"time\"), every outcome is "
+            f"known before each decision")
 
 
 def designs_as_json(classes: list[type[Design]]) -> list[dict[str, Any]]:
@@ -242,7 +317,9 @@ def designs_as_text(classes: list[type[Design]], markdown: bool = False) -> str:
         info = design_catalogue(c)
         alias = f" (alias: {', '.join(info['aliases'])})" if info["aliases"] else ""
         if markdown:
-            out += [f"## `{c.method}`{alias}: {c.title}", "", c.summary, ""]
+            out += [f"## `{c.method}`{alias}: {c.title}", "", c.summary, "", f"Time: {info['time']}.", ""]
+            if c.rules:
+                out += [f"Rules followed where the packages differ: {c.rules}", ""]
             if info["options"]:
                 out += ["| option | default | valid | meaning |", "|---|---|---|---|"]
                 out += [f"| `{o['name']}` | {o['default']} | {o['valid']} | {o['meaning']} |" for o in info["options"]]
@@ -250,11 +327,43 @@ def designs_as_text(classes: list[type[Design]], markdown: bool = False) -> str:
                 out.append("No options.")
             out.append("")
         else:
-            out += [f"{c.method}{alias}: {c.title}", f"    {c.summary}"]
+            out += [f"{c.method}{alias}: {c.title}", *_wrap(c.summary), *_wrap(f"Time: {info['time']}.")]
+            if c.rules:
+                out += _wrap(f"Rules: {c.rules}")
             for o in info["options"]:
                 out.append(f"    {o['name']:<14} default {o['default']:<12} {o['valid']}")
                 out.append(f"    {'':<14} {o['meaning']}")
             if not info["options"]:
                 out.append("    (no options)")
             out.append("")
-    return "\n".join(out)
+    return "\n".join(out + time_object_text(markdown))
+
+
+def _wrap(text: str) -> list[str]:
+    """A paragraph indented under a design's name."""
+    import textwrap
+
+    return textwrap.wrap(text, 116, initial_indent="    ", subsequent_indent="    ")
+
+
+def time_object_text(markdown: bool = False) -> list[str]:
+    """The protocol's "time" object (the clock): its options, defaults and meaning, and the time figures reported."""
+    from .core.clock.spec import ARM_TIME_KEYS, TIME_OPTIONS
+
+    intro = ('A protocol\'s top-level "time" object gives the trial a clock: patients arrive one by one, each DLT '
+             "window takes time, and results carry the time figures (duration, time to the MTD decision, patients "
+             "who waited and arrivals lost, time accrual was suspended, decisions with outcomes pending), Monte "
+             "Carlo only. Times are in one unit, whatever it is (time_unit only labels it): rate is patients per "
+             f"unit, dlt_window is in units. With two arms, an arm's own \"time\" may change "
+             f"{', '.join(ARM_TIME_KEYS)}.")
+    example = ('"time": {"accrual": "poisson", "rate": 0.5, "dlt_window": 6, "time_unit": "weeks"}')
+    if markdown:
+        lines = ["## The clock: `\"time\"`", "", intro, "", f"`{example}`", "",
+                 "| option | default | valid | meaning |", "|---|---|---|---|"]
+        lines += [f"| `{o.name}` | {o.describe_default()} | {o.bounds_text()} | {o.help} |" for o in TIME_OPTIONS]
+        return lines + [""]
+    lines = ['"time" (the trial\'s clock)', *_wrap(intro), f"    e.g. {example}"]
+    for o in TIME_OPTIONS:
+        lines.append(f"    {o.name:<14} default {o.describe_default():<12} {o.bounds_text()}")
+        lines.append(f"    {'':<14} {o.help}")
+    return lines + [""]

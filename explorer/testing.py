@@ -13,8 +13,12 @@ from typing import Any
 
 import numpy as np
 
+from .core.clock.draws import clock_draws
+from .core.clock.engine import simulate_with_clock
+from .core.clock.spec import TimeModel
 from .core.designs import Design
 from .core.designs.base import Capability, OptionKind
+from .core.designs.pending import PendingState
 from .core.engine import TrialResults, enumerate_exact, simulate, tolerances
 from .core.oc import summarise
 from .core.pipeline.budget import EXACT, ExactTooLarge, Guard, check_estimate
@@ -213,10 +217,87 @@ def check_options_declared(cls: type[Design], opts: dict[str, Any]) -> str | Non
     return None
 
 
+#: Clocks the clock check runs every design under: waiting arrivals, and lost ones with late DLTs.
+CLOCKS = (TimeModel(accrual="poisson", rate=1.0, dlt_window=2.0),
+          TimeModel(accrual="fixed", rate=0.5, dlt_window=3.0, pending="lose", time_to_dlt="weibull"))
+INSTANT = TimeModel(accrual="poisson", rate=1.0, dlt_window=1e-9)
+
+
+def _pending_recorder(design: Design) -> list[PendingState]:
+    """Wraps decide_pending to keep the first states it is asked about."""
+    seen: list[PendingState] = []
+    inner = design.decide_pending
+
+    def decide_pending(state: PendingState):
+        if len(seen) < 20:
+            seen.append(state)
+        return inner(state)
+
+    design.decide_pending = decide_pending  # type: ignore[method-assign]
+    return seen
+
+
+def check_with_a_clock(cls: type[Design], opts: dict[str, Any]) -> str | None:
+    """With a clock ("time"): counts and selections agree with the patients enrolled and every time runs forwards.
+    A design that needs complete data makes, trial by trial, the untimed decisions (the clock changes when, not
+    what). A design that decides with pending outcomes (Capability.NEEDS_TIME) makes its untimed decisions when
+    every outcome is known before each decision (an instant window), does decide with outcomes pending under a
+    real window, and decides a batch of pending states as it decides them one by one."""
+    truth = TRUTHS["rising"]
+    pending = Capability.NEEDS_TIME in cls.capabilities
+    for time in CLOCKS:
+        design = make(cls, opts)
+        states = _pending_recorder(design) if pending else []
+        draws = clock_draws(np.random.default_rng(9), 300, design.max_n)
+        res, pat = simulate_with_clock(design, truth, time, draws)
+        enrolled = pat.dose >= 0
+        counts = np.array([np.bincount(pat.dose[t][enrolled[t]], minlength=K) for t in range(300)])
+        _require(bool(np.array_equal(res.trials.n, counts)),
+                 "with a clock, patients per dose differ from those enrolled")
+        _require(bool(np.array_equal(res.trials.x.sum(axis=1), (pat.dlt & enrolled).sum(axis=1))),
+                 "with a clock, DLTs differ from those of the patients enrolled")
+        _require(bool(np.all(res.trials.n.sum(axis=1) <= design.max_n)), "with a clock, more patients than max_n")
+        _require(bool(np.all((res.trials.selected >= -1) & (res.trials.selected < K))), "selected dose off the ladder")
+        _require(bool(np.all(pat.start[enrolled] >= pat.arrival[enrolled] - 1e-12)),
+                 "a patient starts before arriving")
+        last_known = np.where(enrolled, pat.known, -np.inf).max(axis=1)
+        _require(bool(np.all(res.time_to_mtd >= last_known - 1e-12)),
+                 "the MTD is decided before every outcome is known")
+        _require(bool(np.all(res.duration >= 0) and np.all(res.pending_decisions <= res.decisions)),
+                 "time figures out of range")
+        if not pending:
+            untimed = simulate(make(cls, opts), truth, draws[:, 0, :design.max_n])
+            for f in ("selected", "n", "x"):
+                _require(bool(np.array_equal(getattr(res.trials, f), getattr(untimed, f))),
+                         f"a design needing complete data makes other decisions with a clock ({f} differ)")
+            _require(bool(res.pending_decisions.sum() == 0), "a design needing complete data decided with outcomes "
+                                                             "pending")
+            continue
+        _require(bool(res.pending_decisions.sum() > 0), "declares NEEDS_TIME but never decides with outcomes pending")
+        if states:
+            st = states[-1]
+            whole = type(design).decide_pending(design, st)
+            for i in range(st.n.shape[0]):
+                one = type(design).decide_pending(design, st.subset(np.array([i])))
+                same = (bool(one.stop[0]) == bool(whole.stop[i]) and
+                        (bool(one.stop[0]) or (one.dose[0], one.size[0]) == (whole.dose[i], whole.size[i])))
+                _require(same, "a pending state decides differently alone and in a batch")
+    design = make(cls, opts)
+    if pending:
+        draws = clock_draws(np.random.default_rng(10), 300, design.max_n)
+        res, _ = simulate_with_clock(design, truth, INSTANT, draws)
+        untimed = simulate(make(cls, opts), truth, draws[:, 0, :design.max_n])
+        for f in ("selected", "n", "x"):
+            _require(bool(np.array_equal(getattr(res.trials, f), getattr(untimed, f))),
+                     f"with every outcome known before each decision, the decisions differ from the untimed ones "
+                     f"({f})")
+    return None
+
+
 CHECKS: tuple[Callable[[type[Design], dict[str, Any]], str | None], ...] = (
     check_selection_and_counts, check_eliminated_doses, check_same_seed_same_numbers,
     check_all_safe_reaches_the_top, check_all_toxic_stops_early, check_batch_equals_rows, check_start_dose,
-    check_exact_agrees_with_monte_carlo, check_options_declared,
+    check_exact_agrees_with_monte_carlo, check_options_declared, check_with_a_clock,
 )
 
 

@@ -46,3 +46,22 @@ def test_the_suite_catches_a_broken_design():
     broken = type("Broken", (_SkipsDoses,), {"method": "broken-for-test"})
     with pytest.raises(ContractError):
         check_design(broken)
+
+
+def test_the_clock_check_catches_a_pending_rule_that_leaks_between_trials():
+    """A time-to-event rule that looks at the whole batch (here: escalates when the batch as a whole has few
+    patients pending) decides a trial differently alone and in a batch."""
+    from explorer.core.designs.pending import PendingState
+    from explorer.core.designs.tite_boin import TiteBOIN
+    from explorer.testing import check_with_a_clock
+
+    class Leaky(TiteBOIN):
+        def propose(self, s: CountState) -> Proposal:
+            p = super().propose(s)
+            if isinstance(s, PendingState) and s.pending.sum() < s.n.shape[0]:
+                p.dose = np.minimum(s.current + 1, s.n.shape[1] - 1)
+            return p
+
+    leaky = type("Leaky", (Leaky,), {"method": "leaky-for-test"})
+    with pytest.raises(ContractError, match="alone and in a batch"):
+        check_with_a_clock(leaky, {"max_n": 12})

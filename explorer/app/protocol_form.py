@@ -32,6 +32,10 @@ class ProtocolForm:
     designs: DesignControls
     #: The description of the protocol last shown (a preset's or a file's), kept in the protocol the controls make.
     description: str | None = None
+    #: The clock of the protocol last shown ("time", and each arm's own "time"), kept likewise until the app has
+    #: controls for it.
+    time: dict[str, Any] | None = None
+    arm_times: tuple[dict[str, Any] | None, ...] = ()
 
     def read(self) -> tuple[dict[str, Any], list[Problem]]:
         """The protocol object the controls hold, and problems found reading them (fields as in a protocol file:
@@ -45,9 +49,14 @@ class ProtocolForm:
             arm_design, problems = self.arms.spec()
             truths = (self.truth, self.truth_b)
             out["arms"] = [{"name": n, "truth": t.values()} for n, t in zip(self.arms.names(), truths)]
+            for arm, own in zip(out["arms"], self.arm_times):
+                if own:
+                    arm["time"] = own
             out["arm_design"] = arm_design
         else:
             out["truth"] = self.truth.values()
+        if self.time is not None:
+            out["time"] = self.time
         specs = self.designs.specs(len(self.ladder.labels), self.settings.target.value)
         problems += self.designs.shared_problems
         for i, (_, local) in enumerate(specs):
@@ -85,6 +94,9 @@ class ProtocolForm:
         has_values = all(v is not None for v in values)
         self.title.value = protocol.title or ""
         self.description = protocol.description
+        shown = protocol.to_dict()
+        self.time = shown.get("time")
+        self.arm_times = tuple(a.get("time") for a in shown.get("arms", []))
         self.ladder.set_ladder(labels, values if has_values else None,  # type: ignore[arg-type]
                                next((d.unit for d in a.doses if d.unit), ""))
         truths = [arm.truth for arm in protocol.arms] * (2 if len(protocol.arms) == 1 else 1)

@@ -56,6 +56,7 @@ ORDER_CONTRADICTED = "ordered-contradicted"
 MONTE_CARLO_USED = "monte-carlo-used"
 EXACT_OVER_AUTO_BUDGET = "exact-over-auto-budget"
 BENCHMARK_ONE_ARM = "benchmark-one-arm"
+TIME_DESIGN_WITHOUT_CLOCK = "time-design-without-clock"
 # Problem codes
 EXACT_NOT_AVAILABLE = "exact-not-available"
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .clock.oc import TrialTimeOC
 from .engine.results import Outcomes, TrialResults
 
 #: A dose whose truth exceeds the target by more than this is an overdose; if every dose does, no dose is acceptable.
@@ -192,10 +193,12 @@ class JointOC:
 
 @dataclass(frozen=True)
 class TrialOC:
-    """The OCs of one design (a candidate) under the scenario: each arm's, and with two arms the joint ones."""
+    """The OCs of one design (a candidate) under the scenario: each arm's, with two arms the joint ones, and with a
+    clock the time OCs (each arm's, and the whole trial's)."""
 
     arms: tuple[OperatingCharacteristics, ...]
     joint: JointOC | None = None
+    time: TrialTimeOC | None = None
 
     @property
     def method(self) -> str:
@@ -209,14 +212,18 @@ class TrialOC:
 
     def to_dict(self) -> dict[str, Any]:
         """{"arms": [...], "joint": {...}} (the cache's form; the CLI adds context per arm)."""
-        return {"arms": [a.to_dict() for a in self.arms],
-                "joint": None if self.joint is None else self.joint.to_dict()}
+        out = {"arms": [a.to_dict() for a in self.arms],
+               "joint": None if self.joint is None else self.joint.to_dict()}
+        if self.time is not None:
+            out["time"] = self.time.to_dict()
+        return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TrialOC:
         """Back from `to_dict`."""
         return cls(tuple(OperatingCharacteristics.from_dict(a) for a in d["arms"]),
-                   None if d["joint"] is None else JointOC.from_dict(d["joint"]))
+                   None if d["joint"] is None else JointOC.from_dict(d["joint"]),
+                   None if d.get("time") is None else TrialTimeOC.from_dict(d["time"]))
 
 
 def correct_selection(res: TrialResults, truth: np.ndarray, target: float) -> np.ndarray:

@@ -41,10 +41,12 @@ def warnings_of(protocol: Protocol, snap: Snapshot) -> list[str]:
 
 def _arms(protocol: Protocol, oc: TrialOC, candidate: Candidate) -> list[dict[str, Any]]:
     out = []
-    for arm, aoc, design in zip(protocol.arms, oc.arms, candidate.designs):
+    for j, (arm, aoc, design) in enumerate(zip(protocol.arms, oc.arms, candidate.designs)):
         d = aoc.to_dict()
         if arm.name is not None:
             d = {"name": arm.name, **d}
+        if oc.time is not None:
+            d.update(oc.time.arms[j].to_dict())
         d.update({"doses": arm.labels, "truth": list(arm.truth), "start_dose": arm.start_dose,
                   "design": design.to_json()})
         out.append(d)
@@ -52,17 +54,24 @@ def _arms(protocol: Protocol, oc: TrialOC, candidate: Candidate) -> list[dict[st
 
 
 def trial_dict(protocol: Protocol, oc: TrialOC, candidate: Candidate) -> dict[str, Any]:
-    """One candidate's OCs: the one-arm object, or {"arms": [...], "joint": {...}} for two arms."""
+    """One candidate's OCs: the one-arm object, or {"arms": [...], "joint": {...}} for two arms. With a clock each
+    arm's object carries its time figures ("duration": {"mean", "sd", "median", "p90", "distribution", "stderr"},
+    "time_to_mtd", ...; see clock.oc.TimeOC), and "joint" the whole trial's."""
     arms = _arms(protocol, oc, candidate)
     if oc.joint is None:
         return arms[0]
-    return {"method": oc.method, "trials": oc.trials, "arms": arms, "joint": oc.joint.to_dict()}
+    joint = oc.joint.to_dict()
+    if oc.time is not None and oc.time.trial is not None:
+        joint.update(oc.time.trial.to_dict())
+    return {"method": oc.method, "trials": oc.trials, "arms": arms, "joint": joint}
 
 
 def _context(protocol: Protocol, snap: Snapshot) -> dict[str, Any]:
     out: dict[str, Any] = {"title": protocol.title, "target": protocol.target}
     if protocol.arm_design is not None:
         out["arm_design"] = protocol.arm_design.to_json()
+    if protocol.time is not None:
+        out["time"] = protocol.time.to_json()
     out.update({"seed": protocol.seed if snap.method == "monte-carlo" else None,
                 "warnings": warnings_of(protocol, snap)})
     return out

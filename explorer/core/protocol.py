@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .arms.spec import ArmDesign
+from .clock.spec import TimeModel, arm_time_changes
 from .designs import find_design
 from .designs.base import Design
 from .errors import Notice
@@ -68,13 +69,15 @@ class DesignSpec:
 
 @dataclass(frozen=True)
 class Arm:
-    """One arm: its name (None in a one-arm trial), truth, ladder, design and start level (1-based)."""
+    """One arm: its name (None in a one-arm trial), truth, ladder, design and start level (1-based), and its own
+    clock where its DLT window settings differ from the trial's (None: the protocol's `time`)."""
 
     name: str | None
     truth: tuple[float, ...]
     doses: tuple[Dose, ...]
     design: DesignSpec
     start_dose: int = 1
+    time: TimeModel | None = None
 
     @property
     def n_doses(self) -> int:
@@ -123,6 +126,14 @@ class Protocol:
     title: str | None = None
     description: str | None = None
     warnings: tuple[Notice, ...] = field(default=(), compare=False)
+    #: The trial's clock (accrual, DLT window, pending policy): None, every outcome known at once (no duration).
+    time: TimeModel | None = None
+
+    def arm_times(self) -> tuple[TimeModel, ...] | None:
+        """Each arm's clock (its own, or the protocol's), or None without a clock."""
+        if self.time is None:
+            return None
+        return tuple(a.time or self.time for a in self.arms)
 
     def candidates(self, others: tuple[DesignSpec, ...] | list[DesignSpec] | None = None) -> tuple[Candidate, ...]:
         """The arms' own designs first, then each design to compare (the protocol's `compare`, or `others`), applied
@@ -151,11 +162,17 @@ class Protocol:
             out["description"] = self.description
         out["target"] = self.target
         if self.arm_design is not None:
-            out.update({"arms": [a.to_json() for a in self.arms], "arm_design": self.arm_design.to_json()})
+            arms = [a.to_json() for a in self.arms]
+            for a, j in zip(self.arms, arms):
+                if a.time is not None and self.time is not None and arm_time_changes(self.time, a.time):
+                    j["time"] = arm_time_changes(self.time, a.time)
+            out.update({"arms": arms, "arm_design": self.arm_design.to_json()})
         else:
             arm = self.arms[0]
             out.update({"doses": [d.to_json() for d in arm.doses], "truth": list(arm.truth),
                         "start_dose": arm.start_dose, "design": arm.design.to_json()})
+        if self.time is not None:
+            out["time"] = self.time.to_json()
         out.update({"trials": self.trials, "seed": self.seed})
         if self.compare:
             out["compare"] = [d.to_json() for d in self.compare]

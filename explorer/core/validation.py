@@ -6,12 +6,21 @@ from __future__ import annotations
 import difflib
 import json
 import math
+from dataclasses import replace
 from typing import Any
 
 from .arms.spec import parse_arm_design
+from .clock.spec import parse_arm_time, parse_time
 from .designs import design_classes, find_design
-from .designs.base import json_value
-from .errors import ORDER_CONTRADICTED, TRUTH_NOT_INCREASING, Notice, Problem, ProtocolError
+from .designs.base import Capability, json_value
+from .errors import (
+    ORDER_CONTRADICTED,
+    TIME_DESIGN_WITHOUT_CLOCK,
+    TRUTH_NOT_INCREASING,
+    Notice,
+    Problem,
+    ProtocolError,
+)
 from .numbers import is_number, is_whole
 from .protocol import DEFAULT_SEED, DEFAULT_TRIALS, METHODS, Arm, DesignSpec, Dose, Protocol
 
@@ -19,10 +28,10 @@ MIN_DOSES, MAX_DOSES = 2, 12
 MAX_TRIALS = 1_000_000
 MAX_COMPARE = 12
 ONE_ARM_KEYS = ("title", "description", "target", "doses", "truth", "start_dose", "design", "trials", "seed",
-                "method", "arms", "arm_design", "compare")
+                "method", "arms", "arm_design", "compare", "time")
 TOP_KEYS = ONE_ARM_KEYS
 DOSE_KEYS = ("label", "value", "unit")
-ARM_KEYS = ("name", "truth", "doses", "design", "start_dose")
+ARM_KEYS = ("name", "truth", "doses", "design", "start_dose", "time")
 
 
 def show(v: Any) -> str:
@@ -260,6 +269,10 @@ def protocol_from_dict(raw: Any) -> Protocol:
         _check_arm_design(arms, arm_design, problems, warnings)
     ladders: list[int | None] = [a.n_doses for a in arms] or [None]
     compare = _parse_compare(raw["compare"], target, ladders, problems) if "compare" in raw else ()
+    time = parse_time(raw["time"], problems) if "time" in raw else None
+    if two and isinstance(raw.get("arms"), list):
+        arms = _arm_times(raw["arms"], arms, time, "time" in raw, problems)
+    warnings += _time_notices(arms, compare, time)
 
     trials = _int_field(raw, "trials", DEFAULT_TRIALS, 1, MAX_TRIALS, "the number of simulated trials", problems)
     seed = _int_field(raw, "seed", DEFAULT_SEED, 0, 2**63 - 1, "a random seed (a whole number ≥ 0)", problems)
@@ -272,7 +285,46 @@ def protocol_from_dict(raw: Any) -> Protocol:
     assert target is not None
     return Protocol(target=target, arms=tuple(arms), arm_design=arm_design, compare=compare, trials=trials,
                     seed=seed, method=method, title=raw.get("title"), description=raw.get("description"),
-                    warnings=tuple(warnings))
+                    warnings=tuple(warnings), time=time)
+
+
+def _arm_times(raw_arms: list[Any], arms: list[Arm], time: Any, has_time: bool,
+               problems: list[Problem]) -> list[Arm]:
+    """Each arm's own "time" (its DLT window settings), on the trial's clock."""
+    out = list(arms)
+    for i, a in enumerate(raw_arms):
+        if not isinstance(a, dict) or "time" not in a:
+            continue
+        where = f"arms[{i}].time"
+        if not has_time:
+            problems.append(Problem(where, 'an arm\'s own "time" changes the trial\'s clock; give a top-level "time" '
+                                           'object too, e.g. {"accrual": "poisson", "rate": 1, "dlt_window": 1}.'))
+            continue
+        if time is None:
+            continue  # the top-level object's problems are reported
+        own = parse_arm_time(a["time"], time, problems, where)
+        if own is not None and len(out) == len(raw_arms):
+            out[i] = replace(out[i], time=own)
+    return out
+
+
+def _time_notices(arms: list[Arm], compare: tuple[DesignSpec, ...], time: Any) -> list[Notice]:
+    """Designs that decide with pending outcomes, in a protocol without a clock: say what they do then."""
+    if time is not None:
+        return []
+    specs = [("design" if len(arms) == 1 else f"arms[{j}].design", a.design) for j, a in enumerate(arms)]
+    specs += [(f"compare[{i}]", d) for i, d in enumerate(compare)]
+    out = []
+    for where, spec in specs:
+        cls = find_design(spec.method)
+        if cls is not None and Capability.NEEDS_TIME in cls.capabilities:
+            out.append(Notice(TIME_DESIGN_WITHOUT_CLOCK,
+                              f'{spec.method} decides with pending outcomes only when the protocol has a clock; '
+                              f'without a "time" object every outcome is known before each decision, so it runs as '
+                              f"its rule with nothing pending. Add \"time\" (accrual, rate, dlt_window, ...) to "
+                              f"enrol patients while outcomes are pending.", where))
+            break
+    return out
 
 
 def _ladder(raw_doses: Any, raw_truth: Any, problems: list[Problem], where_doses: str,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..designs.base import Design
+from ..designs.base import Decision, Design
 from ..errors import DesignError
 from .spec import ArmDesign
 
@@ -95,8 +95,11 @@ class TwoArmProcess:
         """The dose the next patient gets in the arm assigned."""
         return np.where(arm == 0, Z[:, self.arm[0].dose], Z[:, self.arm[1].dose])
 
-    def treat(self, Z: np.ndarray, arm: np.ndarray, dlt: np.ndarray) -> np.ndarray:
-        """A new state matrix after one patient joins `arm` and has a DLT or not."""
+    def treat(self, Z: np.ndarray, arm: np.ndarray, dlt: np.ndarray, decide: bool = True) -> np.ndarray:
+        """A new state matrix after one patient joins `arm` and has a DLT or not.
+
+        decide=False (a trial with a clock): a full cohort waits for `decide_full`, once its outcomes are known.
+        """
         Z = Z.copy()
         rows = np.arange(Z.shape[0])
         for j, L in enumerate(self.arm):
@@ -107,12 +110,32 @@ class TwoArmProcess:
             Z[r, L.px] += dlt[r]
             Z[r, L.need] -= 1
             Z[r, self.last] = j
-            full = r[Z[r, L.need] == 0]
-            self._fold_cohort(Z, full, j)
-            self._decide(Z, full, j)
+            if decide:
+                full = r[Z[r, L.need] == 0]
+                self._fold_cohort(Z, full, j)
+                self._decide(Z, full, j)
         Z[:, self.total] += 1
         self._enforce(Z)
         return Z
+
+    def decide_full(self, Z: np.ndarray, rows: np.ndarray, j: int) -> None:
+        """Arm j's full cohort in rows `rows` is folded in and its design decides, then the cross-arm rules apply
+        (a trial with a clock, once the cohort's outcomes are known)."""
+        self._fold_cohort(Z, rows, j)
+        self._decide(Z, rows, j)
+        self.enforce(Z, rows)
+
+    def apply_decision(self, Z: np.ndarray, rows: np.ndarray, j: int, dec: Decision) -> None:
+        """Arm j of rows `rows` takes a decision its design made elsewhere (a trial with a clock, from pending data:
+        Design.decide_pending), then the cross-arm rules apply."""
+        self._apply(Z, rows, j, dec)
+        self.enforce(Z, rows)
+
+    def enforce(self, Z: np.ndarray, rows: np.ndarray) -> None:
+        """The cross-arm rules and the overall cap on rows `rows` (after their data changed: a clock's outcomes)."""
+        sub = Z[rows]
+        self._enforce(sub)
+        Z[rows] = sub
 
     # ---- internals ----------------------------------------------------------------------
     def _fold_cohort(self, Z: np.ndarray, r: np.ndarray, j: int) -> None:
@@ -136,8 +159,14 @@ class TwoArmProcess:
         if r.size == 0:
             return
         L, design = self.arm[j], self.designs[j]
-        n, x = Z[r, L.n], Z[r, L.x]
-        dec = design.decide(n, x, Z[r, L.cur], Z[r, L.extra])
+        self._apply(Z, r, j, design.decide(Z[r, L.n], Z[r, L.x], Z[r, L.cur], Z[r, L.extra]))
+
+    def _apply(self, Z: np.ndarray, r: np.ndarray, j: int, dec: Decision) -> None:
+        """Arm j's decision for rows r: stop and select, or the next cohort's dose and size."""
+        if r.size == 0:
+            return
+        L, design = self.arm[j], self.designs[j]
+        n = Z[r, L.n]
         Z[r, L.extra] = dec.extra
         stop = dec.stop
         Z[r[stop], L.status] = STOPPED

@@ -7,12 +7,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from ..errors import Problem
 from ..numbers import is_number, is_whole
+
+if TYPE_CHECKING:
+    from .pending import PendingState
 
 
 class OptionKind(str, Enum):
@@ -35,8 +38,14 @@ class Capability(str, Enum):
     EXACT = "exact"
     #: Decides from a fixed table of patients and DLTs at the current dose (BOIN's get.boundary form).
     DECISION_TABLE = "decision-table"
-    #: Decides with pending patients (time-to-event designs): needs the clock.
+    #: Decides with pending patients (time-to-event designs, rolling six): its rule reads a `PendingState` when the
+    #: protocol has a clock ("time"). Without one every outcome is known at each decision, and it makes its
+    #: complete-data decisions (TITE-CRM: the CRM with titesim's restriction; TITE-BOIN: BOIN; rolling six: its
+    #: table with nothing pending); the protocol then carries a notice saying so.
     NEEDS_TIME = "needs-time"
+    #: With a clock, may suspend accrual while outcomes are pending (rolling six at six, TITE-BOIN with too many
+    #: pending): the clock engine then looks, outcome by outcome, for when the design can assign a dose again.
+    SUSPENDS = "suspends"
 
 
 @dataclass(frozen=True)
@@ -172,6 +181,8 @@ class Decision:
     `dose` is the next dose (0-based) and `size` the next cohort's size for trials that go on;
     for trials that stop (`stop` true), `selected` is the recommended dose or -1 for none.
     `extra` is the design's updated integer memory (same shape as it was given).
+    `suspend` (only from `Design.decide_pending`, with a clock): trials that cannot assign a dose yet and wait for
+    more outcomes (dose -1, size 0, not stopped); None: none.
     """
 
     dose: np.ndarray
@@ -179,6 +190,7 @@ class Decision:
     stop: np.ndarray
     selected: np.ndarray
     extra: np.ndarray
+    suspend: np.ndarray | None = None
 
 
 class CountState:
@@ -225,7 +237,8 @@ class Proposal:
 
     `dose`: the next dose it wants; `unsafe`: its safety stop (stop, no dose selected); `stop`: its other stops;
     `selected`: its selection if the trial stopped now, where the rule has it at hand (else `select_now` is asked
-    for the rows that stop); `size`: the next cohort's size (default cohort_size).
+    for the rows that stop); `size`: the next cohort's size (default cohort_size); `suspend` (only when deciding on
+    a PendingState): no dose can be assigned until more outcomes are known.
     """
 
     dose: np.ndarray
@@ -233,6 +246,7 @@ class Proposal:
     stop: np.ndarray | None = None
     selected: np.ndarray | None = None
     size: np.ndarray | int | None = None
+    suspend: np.ndarray | None = None
 
 
 class Design:
@@ -260,6 +274,9 @@ class Design:
     stops_at_max_n: ClassVar[bool] = True
     #: Whether escalation may skip doses (False: never more than one level above the current dose).
     skips: ClassVar[bool] = True
+    #: Where the R packages and papers disagree on the rule: which one this design follows, and the options that
+    #: give the others (shown by `phase1-explorer designs`).
+    rules: ClassVar[str] = ""
 
     @classmethod
     def short_title(cls) -> str:
@@ -357,10 +374,39 @@ class Design:
         3. sample size: once max_n patients are treated, stop and select (`select_now`);
         4. start: the first cohort goes to the start dose, whatever the rule says;
         5. no skipping (designs with `skips` False): never more than one level above the current dose;
-        6. cohort size: the rule's size (default cohort_size), cut to the patients left under max_n.
-        None of 1-3 applies before the first cohort.
+        6. cohort size: the rule's size (default cohort_size), cut to the patients left under max_n;
+        7. suspension (with a clock only): where the rule suspends and no stop applies, no dose is assigned.
+        None of 1-3 and 7 applies before the first cohort.
         """
-        s = CountState(self, n, x, cur, extra)
+        return self._decide(CountState(self, n, x, cur, extra))
+
+    def decide_pending(self, state: PendingState) -> Decision:
+        """The decision at one moment of a trial with a clock, outcomes possibly pending (see `PendingState`: `n`
+        counts every patient treated, `x` the DLTs observed so far).
+
+        The one extension of the interface for the clock. Designs with `Capability.NEEDS_TIME` read the pending
+        patients in `propose` (`isinstance(s, PendingState)`) and may suspend (`Proposal.suspend`); the shared
+        behaviours of `decide` apply as usual. A trial that stops while outcomes are pending selects by
+        `select_now` once they are known (the engine does that). Designs that need complete data suspend while any
+        outcome is pending, and otherwise decide on the counts (the clock engine never asks them with outcomes
+        pending: it waits for every window first).
+        """
+        if Capability.NEEDS_TIME in self.capabilities:
+            return self._decide(state)
+        wait = state.any_pending
+        S = wait.size
+        dec = Decision(np.full(S, -1, dtype=np.int64), np.zeros(S, dtype=np.int64), np.zeros(S, dtype=bool),
+                       np.full(S, -1, dtype=np.int64), state.extra.copy(), wait)
+        go = np.flatnonzero(~wait)
+        if go.size:
+            d = self.decide(state.n[go], state.x[go], state.cur[go], state.extra[go])
+            dec.dose[go], dec.size[go], dec.stop[go], dec.selected[go], dec.extra[go] = (
+                d.dose, d.size, d.stop, d.selected, d.extra)
+        return dec
+
+    def _decide(self, s: CountState) -> Decision:
+        """`propose`, then the shared behaviours in the order `decide` documents."""
+        n, x, extra = s.n, s.x, s.extra
         p = self.propose(s)
         S = n.shape[0]
         go_on = ~s.first
@@ -379,7 +425,14 @@ class Design:
         new_extra = self.memory(s, dose)
         size = self.max_cohort if p.size is None else p.size
         size = np.minimum(size, self.max_n - s.total) if self.stops_at_max_n else np.broadcast_to(size, (S,))
-        return Decision(np.where(stop, -1, dose), np.where(stop, 0, size), stop, selected, new_extra)
+        suspend = None
+        if p.suspend is not None:
+            suspend = go_on & p.suspend & ~stop
+            stop_or_wait = stop | suspend
+        else:
+            stop_or_wait = stop
+        return Decision(np.where(stop_or_wait, -1, dose), np.where(stop_or_wait, 0, size), stop, selected, new_extra,
+                        suspend)
 
     def propose(self, s: CountState) -> Proposal:
         """The design's own rule for a batch of states (override)."""

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import Problem
-from .base import BOOL, FLOAT, INT, SAMPLE_SIZE_OPTIONS, Option
+from .base import BOOL, FLOAT, INT, SAMPLE_SIZE_OPTIONS, CountState, Option, Proposal
 from .interval import (
     DEESCALATE,
     ESCALATE,
@@ -40,6 +40,9 @@ class BOIN(IntervalDesign):
     method = "boin"
     title = "BOIN (Liu & Yuan 2015)"
     summary = "Bayesian optimal interval design: fixed escalation/de-escalation boundaries, as BOIN's get.oc."
+    rules = ("titration = true: as get.oc's accelerated titration (one patient per dose until the first DLT or the "
+             "top dose, then cohort_size − 1 more there, then BOIN), but starting from start_dose, which get.oc "
+             "ignores under titration; with a clock each titration patient waits for the previous one's outcome.")
     options = SAMPLE_SIZE_OPTIONS + (
         Option("n_earlystop", INT, 100, "stop once this many patients are at the current dose and the "
                "decision is to stay", low=1, high=1000, label="Stop with this many at a dose"),
@@ -55,6 +58,9 @@ class BOIN(IntervalDesign):
                "exceeds the elimination cut-off minus the offset", label="Extra safety stop"),
         Option("offset", FLOAT, 0.05, "how much stricter the extra safety stop is than elimination",
                low=0.0, high=0.5, label="Extra safety offset"),
+        Option("titration", BOOL, False, "accelerated titration (BOIN's titration): one patient per dose from "
+               "the start dose until the first DLT (or the top dose), then cohort_size − 1 more there and BOIN",
+               label="Accelerated titration"),
     )
 
     @classmethod
@@ -68,6 +74,10 @@ class BOIN(IntervalDesign):
         if not 1.1 * target - 1e-12 <= opts["p_tox"] < 1:
             problems.append(Problem(f"{where}.p_tox", f"p_tox = {opts['p_tox']} must be at least 1.1 × target = "
                                     f"{1.1 * target:g} and below 1 (BOIN's default is 1.4 × target)."))
+        if opts.get("titration") and opts["cohort_size"] < 2:
+            problems.append(Problem(f"{where}.titration", "titration treats one patient per dose and then completes "
+                                    "a cohort; it needs cohort_size of at least 2 (BOIN disables it for cohorts "
+                                    "of 1)."))
         return problems
 
     def setup(self) -> None:
@@ -102,6 +112,26 @@ class BOIN(IntervalDesign):
     def table_rows(self) -> list[int]:
         """As get.boundary prints it: multiples of the cohort size up to min(max_n, n_earlystop)."""
         return [n for n in super().table_rows() if n <= self.opts["n_earlystop"]]
+
+    def in_titration(self, n: np.ndarray) -> np.ndarray:
+        """Rows still in the titration phase (titration on, at most one patient at every dose)."""
+        if not self.opts["titration"]:
+            return np.zeros(n.shape[0], dtype=bool)
+        return n.max(axis=1) <= 1
+
+    def propose(self, s: CountState) -> Proposal:
+        """BOIN's rule; with titration, one patient per dose until the first DLT or the top dose, then the rest of
+        a cohort there (BOIN get.oc's titration, but from the start dose, which get.oc ignores there)."""
+        p = super().propose(s)
+        tit = self.in_titration(s.n)
+        if not tit.any():
+            return p
+        climb = ~s.first & (s.x.sum(axis=1) == 0) & (s.cur < s.n.shape[1] - 1)
+        p.dose = np.where(tit, np.where(climb, s.cur + 1, s.current), p.dose)
+        p.size = np.where(tit, np.where(s.first | climb, 1, self.cohort - 1), self.cohort)
+        # no stop of BOIN's applies with at most one patient per dose (elimination needs 3); n_earlystop might
+        p.stop = p.stop & ~tit if p.stop is not None else None
+        return p
 
     def early_stop_n(self) -> int | None:
         """n_earlystop."""

@@ -168,13 +168,23 @@ class CRM(ModelBased):
         beta, p_low = self.posterior_summary(n, x)
         return np.where(self._unsafe(n, p_low), -1, self.recommend(beta))
 
+    def holds_after_dlt(self) -> bool:
+        """Whether the dose is held right after a cohort whose DLT fraction is at least the target (dfcrm crmsim's
+        part of restrict; with no_skip)."""
+        return bool(self.opts["no_skip"])
+
+    def summaries(self, s: CountState) -> tuple[np.ndarray, np.ndarray]:
+        """Posterior mean of beta and P(DLT rate at the lowest dose > target) for the states (override to weigh in
+        more than the counts)."""
+        return self.posterior_summary(s.n, s.x)
+
     def propose(self, s: CountState) -> Proposal:
         """Recommend from the posterior; with no_skip, hold the dose after a cohort with many DLTs (dfcrm's rule;
         the shared no-skipping behaviour caps escalation at one level)."""
-        beta, p_low = self.posterior_summary(s.n, s.x)
+        beta, p_low = self.summaries(s)
         rec = self.recommend(beta)
         dose = rec
-        if self.opts["no_skip"]:
+        if self.holds_after_dlt():
             c = np.maximum(s.cur, 0)
             last_dlts = s.x[s.rows, c] - s.extra[:, 0]
             # dfcrm: sum(ynew)/mcohort >= target holds the dose; only the final cohort can be short, and
@@ -185,7 +195,7 @@ class CRM(ModelBased):
 
     def memory(self, s: CountState, dose: np.ndarray) -> np.ndarray:
         """DLTs at the next cohort's dose before it is treated (so the next decision sees that cohort's DLTs);
-        a constant without no_skip, which lets exact enumeration merge more states."""
-        if self.opts["no_skip"]:
+        a constant without the hold, which lets exact enumeration merge more states."""
+        if self.holds_after_dlt():
             return s.x[s.rows, dose][:, None]
         return np.zeros((s.n.shape[0], 1), dtype=np.int64)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -35,10 +36,12 @@ class Outcomes:
 
     `independent`: exact results of arms that share nothing, each arm's rows on their own (the joint law is the
     product of the arms' laws); then rows are not matched across arms.
+    `time`: with a clock, each trial's time figures (clock.results.TrialTimes, row for row; None without a clock).
     """
 
     arms: tuple[TrialResults, ...]
     independent: bool = False
+    time: Any = None
 
     @property
     def exact(self) -> bool:
@@ -68,4 +71,5 @@ def merge_chunks(parts: list[Outcomes]) -> Outcomes:
                                  np.concatenate([p.arms[j].n for p in parts]),
                                  np.concatenate([p.arms[j].x for p in parts]), exact=False, trials=total,
                                  max_n=first.max_n))
-    return Outcomes(tuple(arms))
+    time = None if parts[0].time is None else type(parts[0].time).concatenate([p.time for p in parts])
+    return Outcomes(tuple(arms), time=time)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ... import __version__
+from ..clock.timeline import Timeline
 from ..engine.results import Outcomes, merge_chunks
 from ..engine.trace import TrialTrace
 from ..errors import (
@@ -99,7 +100,7 @@ def _exact(engine: Engine, budget: Budget) -> Outcomes:
     """Exact outcomes within the budget, or ExactTooLarge (at once from the estimate, or from the guard)."""
     what = engine.describe()
     if not engine.enumerable:
-        raise ExactTooLarge(f"{what}: the design needs more than count states to decide")
+        raise ExactTooLarge(f"{what}: {engine.why_not_exact}")
     states, cost = engine.exact_estimate(budget)
     check_estimate(states, cost, budget, what, engine.estimate_spread)
     return engine.enumerate(Guard(budget, what, engine.exact_steps, cost, estimate=states))
@@ -265,6 +266,14 @@ def trial_trace(protocol: Protocol, candidate: Candidate | None = None, number: 
     return engine.trace(draws[0])
 
 
+def trial_timeline(protocol: Protocol, candidate: Candidate | None = None, number: int = 0) -> Timeline | None:
+    """The trial `trial_trace` gives, in calendar time (each patient's arrival, start, DLT window and DLT; decisions
+    and suspensions): what the app's timeline draws. None when the protocol has no clock."""
+    engine = engine_for(protocol, candidate or protocol.candidates()[0])
+    draws = np.random.default_rng([protocol.seed, number]).random((1, engine.fields, engine.steps))
+    return engine.timeline(draws[0])
+
+
 def run(protocol: Protocol, candidates: Sequence[Candidate] | None = None, *, method: str | None = None,
         cache: ResultCache | None = None, benchmark: bool = False) -> Snapshot:
     """The final snapshot (no intermediate summaries)."""
@@ -272,5 +281,5 @@ def run(protocol: Protocol, candidates: Sequence[Candidate] | None = None, *, me
     return last
 
 
-__all__ = ["CHUNK", "FIRST_CHUNK", "ResultCache", "Snapshot", "TrialTrace", "budget_for", "run", "stream",
-           "trial_trace"]
+__all__ = ["CHUNK", "FIRST_CHUNK", "ResultCache", "Snapshot", "Timeline", "TrialTrace", "budget_for", "run", "stream",
+           "trial_timeline", "trial_trace"]

@@ -2,7 +2,9 @@
 
 Keys: for one arm "pcs", "acceptable", "overdose_selection", "no_selection", "sample_size", "total_dlts" and
 "selection[k]" (k 1-based); with two arms each of these per arm as "arms[j].pcs" (j 0-based), and the joint
-"joint.both_correct", "joint.sample_size", "joint.total_dlts".
+"joint.both_correct", "joint.sample_size", "joint.total_dlts". With a clock, also each arm's mean time figures
+TIME_KEYS ("duration", "time_to_mtd", ...; "arms[j].duration") and with two arms the whole trial's
+("joint.duration", ...).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from ..engine.results import Outcomes
 from ..oc import OVERDOSE_MARGIN, TrialOC, acceptable_doses, correct_selection
 
 Differences = dict[str, tuple[float, float]]  # metric -> (difference, standard error)
+#: The time figures compared between designs (means over trials; clock.results.TimeFigures names them).
+TIME_KEYS = ("duration", "time_to_mtd", "waited", "lost", "suspended")
 
 
 def _prefix(j: int, arms: int) -> str:
@@ -42,6 +46,11 @@ def per_trial(out: Outcomes, truths: list[np.ndarray], target: float,
         rows["joint.both_correct"] = rows["arms[0].pcs"] * rows["arms[1].pcs"]
         rows["joint.sample_size"] = rows["arms[0].sample_size"] + rows["arms[1].sample_size"]
         rows["joint.total_dlts"] = rows["arms[0].total_dlts"] + rows["arms[1].total_dlts"]
+    if out.time is not None:
+        for j, figs in enumerate(out.time.arms):
+            rows.update({f"{_prefix(j, len(out.arms))}{k}": figs.figure(k) for k in TIME_KEYS})
+        if out.time.trial is not None:
+            rows.update({f"joint.{k}": out.time.trial.figure(k) for k in TIME_KEYS})
     return rows
 
 
@@ -65,6 +74,11 @@ def summary_values(oc: TrialOC) -> Differences:
         out["joint.both_correct"] = (j.both_correct, j.stderr.get("both_correct", 0.0))
         out["joint.sample_size"] = (j.sample_size, j.stderr.get("sample_size", 0.0))
         out["joint.total_dlts"] = (j.dlts, j.stderr.get("dlts", 0.0))
+    if oc.time is not None:
+        parts = [(_prefix(j, len(oc.arms)), t) for j, t in enumerate(oc.time.arms)]
+        parts += [("joint.", oc.time.trial)] if oc.time.trial is not None else []
+        for p, t in parts:
+            out.update({f"{p}{k}": (t.figures[k].mean, t.figures[k].stderr["mean"]) for k in TIME_KEYS})
     return out
 
 

@@ -3,12 +3,14 @@ enumeration under a guard, Monte Carlo on given draws, and the OCs of the outcom
 
 - `OneArm`: one arm, cohort by cohort (the latent-tolerance engine and the count-state enumeration).
 - `SharedStream`: two arms sharing one stream of patients, patient by patient (the two-arm process).
-The pipeline asks `engine_for(protocol, candidate)` and never looks at the number of arms.
+- `Clocked`, `ClockedStream`: the same with a clock (the protocol's "time"): patients in calendar time, pending
+  outcomes, and each trial's time figures; Monte Carlo only.
+The pipeline asks `engine_for(protocol, candidate)` and never looks at the number of arms or the clock.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -16,6 +18,13 @@ from ..arms.engine import FIELDS as SHARED_FIELDS
 from ..arms.engine import enrolment_limit, enumerate_two_arms, simulate_two_arms
 from ..arms.process import TwoArmProcess
 from ..arms.trace import trace_two_arm_trial
+from ..clock.draws import ONE_ARM_FIELDS, TWO_ARM_FIELDS
+from ..clock.engine import Trace, simulate_with_clock
+from ..clock.oc import summarise_times
+from ..clock.results import TrialTimes
+from ..clock.spec import TimeModel
+from ..clock.timeline import Timeline, timeline_of, trace_of, two_arm_timeline_of
+from ..clock.two_arms import simulate_two_arms_with_clock
 from ..designs.base import Capability, Design
 from ..engine import Outcomes, enumerate_exact, simulate, simulate_trial
 from ..engine.exact import StepGuard
@@ -58,6 +67,9 @@ class Engine:
         """Every design decides from count states (exact enumeration can be tried)."""
         return all(Capability.EXACT in d.capabilities for d in self.designs)
 
+    #: Why exact enumeration is not offered, when `enumerable` is False (the note and the error say so).
+    why_not_exact = "the design needs more than count states to decide"
+
     def describe(self) -> str:
         """The trial's size in words, for budget messages ("boin: 36 patients in cohorts of 1")."""
         each = [f"{d.method}: {d.max_n} patients in cohorts of {d.max_cohort}" for d in self.designs]
@@ -88,6 +100,10 @@ class Engine:
     def trace(self, draws: np.ndarray) -> TrialTrace:
         """One trial, patient by patient, on one row of draws (fields × steps)."""
         raise NotImplementedError
+
+    def timeline(self, draws: np.ndarray) -> Timeline | None:
+        """One trial in calendar time on one row of draws (None: the trial has no clock)."""
+        return None
 
     def summarise(self, out: Outcomes) -> TrialOC:
         """The OCs of the outcomes."""
@@ -192,10 +208,98 @@ class SharedStream(Engine):
         return trace_two_arm_trial(self.process, (self.truths[0], self.truths[1]), draws)
 
 
+class Clocked(Engine):
+    """One arm in calendar time: arrivals, DLT windows, pending patients (clock.engine), patient by patient."""
+
+    why_not_exact = ("a trial with a clock is simulated patient by patient in calendar time; exact enumeration is not "
+                     "offered with a \"time\" object")
+
+    def __init__(self, design: Design, truth: np.ndarray, target: float, time: TimeModel):
+        super().__init__((design,), [truth], target, fields=len(ONE_ARM_FIELDS), steps=design.max_n)
+        self.time = time
+
+    @property
+    def enumerable(self) -> bool:
+        """Never: the clock's states are continuous."""
+        return False
+
+    def simulate(self, draws: np.ndarray) -> Outcomes:
+        """The clock's uniforms of each patient: tolerance, arrival gap, resume point, DLT time."""
+        res, _ = simulate_with_clock(self.designs[0], self.truths[0], self.time, draws[:, :self.fields])
+        return Outcomes((res.trials,), time=TrialTimes((self.time,), (res.figures_only(),)))
+
+    def _one(self, draws: np.ndarray) -> tuple[Timeline, TrialTrace]:
+        trace = Trace()
+        res, pat = simulate_with_clock(self.designs[0], self.truths[0], self.time, draws[None, :self.fields], trace)
+        tl = timeline_of(0, res, pat, trace, self.time.dlt_window)
+        return tl, trace_of(tl, pat)
+
+    def trace(self, draws: np.ndarray) -> TrialTrace:
+        """The trial of `timeline`, cohort by cohort."""
+        return self._one(draws)[1]
+
+    def timeline(self, draws: np.ndarray) -> Timeline:
+        """Each patient's arrival, start, window and DLT; decisions and suspensions."""
+        return self._one(draws)[0]
+
+    def summarise(self, out: Outcomes) -> TrialOC:
+        """The OCs, and the time OCs."""
+        return replace(super().summarise(out), time=summarise_times(out.time))
+
+
+class ClockedStream(SharedStream):
+    """Two arms sharing one arrival stream in calendar time (clock.two_arms), patient by patient."""
+
+    why_not_exact = Clocked.why_not_exact
+
+    def __init__(self, process: TwoArmProcess, truths: list[np.ndarray], target: float,
+                 times: tuple[TimeModel, TimeModel]):
+        super().__init__(process, truths, target)
+        self.fields = len(TWO_ARM_FIELDS)
+        self.times = times
+
+    @property
+    def enumerable(self) -> bool:
+        """Never: the clock's states are continuous."""
+        return False
+
+    def simulate(self, draws: np.ndarray) -> Outcomes:
+        """The two-arm draws (tolerance, eligibility, coin) and the clock's (gap, resume, DLT time)."""
+        res, _, _ = simulate_two_arms_with_clock(self.process, (self.truths[0], self.truths[1]), self.times,
+                                                 draws[:, :self.fields])
+        return Outcomes(res.results.arms, time=TrialTimes(self.times, tuple(a.figures_only() for a in res.arms),
+                                                           res.trial.figures_only()))
+
+    def _one(self, draws: np.ndarray) -> tuple[Timeline, TrialTrace]:
+        trace = Trace()
+        res, pat, arm_of = simulate_two_arms_with_clock(self.process, (self.truths[0], self.truths[1]), self.times,
+                                                        draws[None, :self.fields], trace)
+        tl = two_arm_timeline_of(0, res, pat, arm_of, trace, (self.times[0].dlt_window, self.times[1].dlt_window))
+        return tl, trace_of(tl, pat)
+
+    def trace(self, draws: np.ndarray) -> TrialTrace:
+        """The trial of `timeline`, cohort by cohort in each arm."""
+        return self._one(draws)[1]
+
+    def timeline(self, draws: np.ndarray) -> Timeline:
+        """Each patient's arm, arrival, start, window and DLT; decisions and suspensions of both arms."""
+        return self._one(draws)[0]
+
+    def summarise(self, out: Outcomes) -> TrialOC:
+        """The OCs (each arm's, joint), and the time OCs (each arm's, the whole trial's)."""
+        return replace(super().summarise(out), time=summarise_times(out.time))
+
+
 def engine_for(protocol: Protocol, candidate: Candidate) -> Engine:
-    """The engine that runs this candidate's designs on the protocol's scenario."""
+    """The engine that runs this candidate's designs on the protocol's scenario (with its clock, if it has one)."""
     designs = protocol.build_designs(candidate)
     truths = [np.asarray(a.truth, dtype=float) for a in protocol.arms]
+    times = protocol.arm_times()
     if protocol.arm_design is None:
+        if times is not None:
+            return Clocked(designs[0], truths[0], protocol.target, times[0])
         return OneArm(designs[0], truths[0], protocol.target)
-    return SharedStream(TwoArmProcess((designs[0], designs[1]), protocol.arm_design), truths, protocol.target)
+    process = TwoArmProcess((designs[0], designs[1]), protocol.arm_design)
+    if times is not None:
+        return ClockedStream(process, truths, protocol.target, (times[0], times[1]))
+    return SharedStream(process, truths, protocol.target)
