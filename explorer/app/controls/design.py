@@ -119,13 +119,27 @@ class DesignForm:
         self.size.widget.tooltip = f"{MAX_N.help}; every design: {shared} unless you type another here"
 
 
+class LazyForms(dict):
+    """Each design's form, built the first time it is asked for: a page shows the forms of the picked designs only,
+    and building every design's options (about 700 widget models) would slow every page's start for nothing."""
+
+    def __init__(self, classes: dict[str, type[Design]], on_build: Any) -> None:
+        super().__init__()
+        self.classes, self.on_build = classes, on_build
+
+    def __missing__(self, method: str) -> DesignForm:
+        form = self[method] = DesignForm(self.classes[method])
+        self.on_build(form)
+        return form
+
+
 class DesignControls(Notifier):
     """Pick one or several designs to compare; each picked design shows its options; one maximum sample size for
     all of them unless one is set apart."""
 
     def __init__(self, picked: list[str]) -> None:
         self.classes = design_classes()
-        self.forms = {m: DesignForm(c) for m, c in self.classes.items()}
+        self.forms = LazyForms(self.classes, self._watch)
         self.checks = {m: W.Checkbox(value=m in picked, description=c.short_title(), indent=False,
                                      tooltip=f"{c.title}: {c.summary}", layout=W.Layout(width="auto"))
                        for m, c in self.classes.items()}
@@ -138,9 +152,6 @@ class DesignControls(Notifier):
         for m, cb in self.checks.items():
             cb.observe(self._on_pick, names="value")
             cb.add_class("p1x-design-" + "".join(ch if ch.isalnum() else "-" for ch in m))
-        for form in self.forms.values():
-            for f in form.fields:
-                f.widget.observe(lambda _: self._changed(), names="value")
         self.shared.text.observe(lambda _: self._changed(), names="value")
         self._show_forms()
         self.widget = W.VBox([W.HTML('<span class="p1x-note">Tick several to compare them on the same simulated '
@@ -192,6 +203,10 @@ class DesignControls(Notifier):
                     self.forms[m].load({**chosen[m], MAX_N.name: mine})
             self._show_forms()
         self._changed()
+
+    def _watch(self, form: DesignForm) -> None:
+        for f in form.fields:
+            f.widget.observe(lambda _: self._changed(), names="value")
 
     def _on_pick(self, _: dict) -> None:
         if not self._quiet:

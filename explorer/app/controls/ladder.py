@@ -32,6 +32,7 @@ class LadderControls(Notifier):
         self.message = message_area()
         self.labels: list[W.Text] = []
         self.values: list[W.FloatText] = []
+        self._rows: list[tuple[W.Text, W.FloatText, W.HBox]] = []
         super().__init__()
         self._set_rows(labels, values or [float(i + 1) for i in range(len(labels))])
         self.levels.observe(self._on_levels, names="value")
@@ -110,12 +111,19 @@ class LadderControls(Notifier):
         return f"DL{k}"
 
     def _set_rows(self, labels: list[str], values: list[float]) -> None:
-        self.labels = [W.Text(value=lab, layout=W.Layout(width="12em")) for lab in labels]
-        self.values = [W.FloatText(value=v, layout=W.Layout(width="9em")) for v in values]
-        for w in (*self.labels, *self.values):
-            w.observe(lambda _: self._changed("values"), names="value")
-        self.rows.children = [W.HBox([W.Label(f"{i + 1}", layout=W.Layout(width="2em")), t, v])
-                              for i, (t, v) in enumerate(zip(self.labels, self.values))]
+        # rows are kept and reused: every widget made is sent to the page, so a reload must not make new ones
+        for i in range(len(self._rows), len(labels)):
+            text = W.Text(value=labels[i], layout=W.Layout(width="12em"))
+            value = W.FloatText(value=values[i], layout=W.Layout(width="9em"))
+            for w in (text, value):
+                w.observe(lambda _: self._changed("values"), names="value")
+            self._rows.append((text, value, W.HBox([W.Label(f"{i + 1}", layout=W.Layout(width="2em")), text, value])))
+        with self.quietly():
+            for (text, value, _), lab, v in zip(self._rows, labels, values):
+                text.value, value.value = lab, v
+        self.labels = [t for t, _, _ in self._rows[:len(labels)]]
+        self.values = [v for _, v, _ in self._rows[:len(labels)]]
+        self.rows.children = [row for _, _, row in self._rows[:len(labels)]]
         self._show_values()
 
     def _show_values(self) -> None:

@@ -21,6 +21,7 @@ class TruthControls(Notifier):
         self.css = css  # class prefix of the boxes and the message area (tests and the browser find them by it)
         self.rows = W.VBox()
         self.boxes: list[W.FloatText] = []
+        self._rows: list[tuple[W.Label, W.FloatText, W.HBox]] = []
         self.mtd_level = W.BoundedIntText(value=min(3, len(truth)), min=1, max=len(truth), description="MTD at level",
                                           style={"description_width": "6.5em"}, layout=W.Layout(width="11em"))
         self.steepness = W.BoundedFloatText(value=1.0, min=0.1, max=5.0, step=0.1, description="steepness",
@@ -80,10 +81,16 @@ class TruthControls(Notifier):
             self._set_rows(values, labels)
 
     def _set_rows(self, values: list[float], labels: list[str]) -> None:
-        self.boxes = [W.FloatText(value=float(v), step=0.01, layout=W.Layout(width="7em")) for v in values]
-        for i, b in enumerate(self.boxes):
-            b.observe(lambda _: self._changed(), names="value")
-            b.add_class(f"{self.css}-{i}")
-        self.rows.children = [W.HBox([W.Label(f"{i + 1}. {lab}", layout=W.Layout(width="12em")), b])
-                              for i, (lab, b) in enumerate(zip(labels, self.boxes))]
+        # rows are kept and reused: every widget made is sent to the page, so a reload must not make new ones
+        for i in range(len(self._rows), len(values)):
+            box = W.FloatText(value=float(values[i]), step=0.01, layout=W.Layout(width="7em"))
+            box.observe(lambda _: self._changed(), names="value")
+            box.add_class(f"{self.css}-{i}")
+            label = W.Label(layout=W.Layout(width="12em"))
+            self._rows.append((label, box, W.HBox([label, box])))
+        for i, (lab, v) in enumerate(zip(labels, values)):
+            label, box, _ = self._rows[i]
+            label.value, box.value = f"{i + 1}. {lab}", float(v)
+        self.boxes = [box for _, box, _ in self._rows[:len(values)]]
+        self.rows.children = [row for _, _, row in self._rows[:len(values)]]
         self.mtd_level.max = len(values)
