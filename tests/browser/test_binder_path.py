@@ -38,5 +38,5 @@ def test_binder_urlpath_opens_the_explorer(page, jupyter_server):
 
 def test_teaching_notebook_in_voila_shows_its_final_state(page, jupyter_server, tmp_path):
     _wait_for_plot(page, jupyter_server + "/voila/render/notebooks/teaching-3plus3-vs-model-based.ipynb")
-    assert set(column(page, DESIGN, "design")) == {"3+3", "crm"}
+    assert set(column(page, DESIGN, "design")) == {"3+3", "CRM"}
     page.screenshot(path=str(tmp_path / "teaching.png"))

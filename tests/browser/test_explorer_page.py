@@ -147,5 +147,6 @@ def test_drag_point_on_truth_plot(page, voila_url, tmp_path):
     after = column(page, *TRUTH)
     assert after[:3] == [0.05, 0.12, 0.25]
     assert column(page, "truth", "x") == [1, 2, 3, 4]  # snapped back to its dose
-    expect(page.locator(".p1x-truth-3 input")).to_have_value(str(after[3]))
+    # the box holds the value rounded to 3 decimals; the plot may keep the dragged point's last float
+    expect(page.locator(".p1x-truth-3 input")).to_have_value(str(round(after[3], 3)))
     page.screenshot(path=str(tmp_path / "dragged.png"))

@@ -52,7 +52,7 @@ def test_wheel_ships_the_app_and_serves_it_from_another_folder(installed, browse
                   wait_until="commit", timeout=120_000)
         page.wait_for_function("(a) => window.Bokeh && (" + JS_COLUMN + ")(a) !== null", arg=list(SELECTION),
                                timeout=120_000)
-        assert set(column(page, "selection", "design")) == {"3+3", "crm"}
+        assert set(column(page, "selection", "design")) == {"3+3", "CRM"}
         page.close()
     finally:
         stop(proc)

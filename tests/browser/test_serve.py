@@ -93,7 +93,7 @@ def test_teaching_notebook_is_served(page, served):
     page.goto(base + TEACHING, wait_until="commit", timeout=120_000)
     page.wait_for_function("(a) => window.Bokeh && (" + JS_COLUMN + ")(a) !== null", arg=list(SELECTION),
                            timeout=120_000)
-    assert set(column(page, "selection", "design")) == {"3+3", "crm"}
+    assert set(column(page, "selection", "design")) == {"3+3", "CRM"}
 
 
 def test_sigterm_stops_every_kernel(browser, tmp_path):

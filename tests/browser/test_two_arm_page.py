@@ -57,7 +57,7 @@ def test_car4sar_preset_arm_b_truth_edit_updates_arm_b_selection(page, voila_url
 
 def test_ordered_warning_in_the_dark_theme(page, voila_url, tmp_path):
     open_app(page, voila_url, theme="dark")
-    page.select_option(".p1x-arm-mode select", "ordered")
+    page.select_option(".p1x-arm-mode select", label="ordered: B at least as toxic as A")
     box = page.locator(".p1x-truthb-2 input")
     box.fill("0.2")  # below Arm A's 0.25 at level 3
     box.press("Enter")

@@ -208,20 +208,36 @@ class SharedStream(Engine):
         return trace_two_arm_trial(self.process, (self.truths[0], self.truths[1]), draws)
 
 
-class Clocked(Engine):
-    """One arm in calendar time: arrivals, DLT windows, pending patients (clock.engine), patient by patient."""
+class _InCalendarTime:
+    """What the clocked engines share: no enumeration, a simulated trial's timeline and trace, time OCs."""
 
     why_not_exact = ("a trial with a clock is simulated patient by patient in calendar time; exact enumeration is not "
                      "offered with a \"time\" object")
-
-    def __init__(self, design: Design, truth: np.ndarray, target: float, time: TimeModel):
-        super().__init__((design,), [truth], target, fields=len(ONE_ARM_FIELDS), steps=design.max_n)
-        self.time = time
 
     @property
     def enumerable(self) -> bool:
         """Never: the clock's states are continuous."""
         return False
+
+    def trace(self, draws: np.ndarray) -> TrialTrace:
+        """The trial of `timeline`, cohort by cohort (in each arm)."""
+        return self._one(draws)[1]
+
+    def timeline(self, draws: np.ndarray) -> Timeline:
+        """Each patient's (arm,) arrival, start, window and DLT; decisions and suspensions."""
+        return self._one(draws)[0]
+
+    def summarise(self, out: Outcomes) -> TrialOC:
+        """The OCs, and the time OCs (each arm's, and with two arms the whole trial's)."""
+        return replace(super().summarise(out), time=summarise_times(out.time))
+
+
+class Clocked(_InCalendarTime, Engine):
+    """One arm in calendar time: arrivals, DLT windows, pending patients (clock.engine), patient by patient."""
+
+    def __init__(self, design: Design, truth: np.ndarray, target: float, time: TimeModel):
+        super().__init__((design,), [truth], target, fields=len(ONE_ARM_FIELDS), steps=design.max_n)
+        self.time = time
 
     def simulate(self, draws: np.ndarray) -> Outcomes:
         """The clock's uniforms of each patient: tolerance, arrival gap, resume point, DLT time."""
@@ -234,34 +250,14 @@ class Clocked(Engine):
         tl = timeline_of(0, res, pat, trace, self.time.dlt_window)
         return tl, trace_of(tl, pat)
 
-    def trace(self, draws: np.ndarray) -> TrialTrace:
-        """The trial of `timeline`, cohort by cohort."""
-        return self._one(draws)[1]
-
-    def timeline(self, draws: np.ndarray) -> Timeline:
-        """Each patient's arrival, start, window and DLT; decisions and suspensions."""
-        return self._one(draws)[0]
-
-    def summarise(self, out: Outcomes) -> TrialOC:
-        """The OCs, and the time OCs."""
-        return replace(super().summarise(out), time=summarise_times(out.time))
-
-
-class ClockedStream(SharedStream):
+class ClockedStream(_InCalendarTime, SharedStream):
     """Two arms sharing one arrival stream in calendar time (clock.two_arms), patient by patient."""
-
-    why_not_exact = Clocked.why_not_exact
 
     def __init__(self, process: TwoArmProcess, truths: list[np.ndarray], target: float,
                  times: tuple[TimeModel, TimeModel]):
         super().__init__(process, truths, target)
         self.fields = len(TWO_ARM_FIELDS)
         self.times = times
-
-    @property
-    def enumerable(self) -> bool:
-        """Never: the clock's states are continuous."""
-        return False
 
     def simulate(self, draws: np.ndarray) -> Outcomes:
         """The two-arm draws (tolerance, eligibility, coin) and the clock's (gap, resume, DLT time)."""
@@ -276,18 +272,6 @@ class ClockedStream(SharedStream):
                                                         draws[None, :self.fields], trace)
         tl = two_arm_timeline_of(0, res, pat, arm_of, trace, (self.times[0].dlt_window, self.times[1].dlt_window))
         return tl, trace_of(tl, pat)
-
-    def trace(self, draws: np.ndarray) -> TrialTrace:
-        """The trial of `timeline`, cohort by cohort in each arm."""
-        return self._one(draws)[1]
-
-    def timeline(self, draws: np.ndarray) -> Timeline:
-        """Each patient's arm, arrival, start, window and DLT; decisions and suspensions of both arms."""
-        return self._one(draws)[0]
-
-    def summarise(self, out: Outcomes) -> TrialOC:
-        """The OCs (each arm's, joint), and the time OCs (each arm's, the whole trial's)."""
-        return replace(super().summarise(out), time=summarise_times(out.time))
 
 
 def engine_for(protocol: Protocol, candidate: Candidate) -> Engine:
