@@ -68,12 +68,12 @@ def test_at_1280x720_plots_and_summary_are_in_the_first_viewport_and_no_cell_is_
         for plot in (".p1x-plot-truth canvas", ".p1x-plot-selection canvas"):  # drawn, and as wide as their cell
             assert page.locator(plot).first.bounding_box()["width"] > 300
         count, clipped = page.evaluate(JS_CLIPPED, SUMMARY)
-        assert count == 8 * 4 and clipped == []  # a header row and three designs, eight columns
+        assert count == 7 * 4 and clipped == []  # a header row and three designs, seven columns
         for width in (1024, 1366, 1600, 1920):
             page.set_viewport_size({"width": width, "height": 800})
             page.wait_for_timeout(400)
             count, clipped = page.evaluate(JS_CLIPPED, SUMMARY)
-            assert count == 32 and clipped == [], (width, clipped)
+            assert count == 28 and clipped == [], (width, clipped)
             assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), width
     finally:
         context.close()

@@ -59,10 +59,12 @@ class SummaryView:
             data["max_n"].append(int(max_n))
             data["how"].append("exact" if oc.method == "exact" else f"Monte Carlo, {oc.trials:,} trials")
         self.source.data = data
+        # how the rows were computed is a column only when they differ: the status line above says it otherwise
+        columns = COLUMNS if len(set(data["how"])) > 1 else tuple(k for k in COLUMNS if k != "how")
         header = [(first, METRICS["design"].tip) if k == "design" else (METRICS[k].label, METRICS[k].tip)
-                  for k in COLUMNS]
+                  for k in columns]
         rows = [[f"{data[k][i]:.1f} ({data['max_n'][i]})" if k == "sample_size" else self._cell(k, data[k][i])
-                 for k in COLUMNS] for i in range(len(designs))]
+                 for k in columns] for i in range(len(designs))]
         self.widget.value = html_table(header, rows, "p1x-summary-table")
 
     @staticmethod
