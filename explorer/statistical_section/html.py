@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 
 from .document import Bullets, Code, Document, Figure, Heading, Paragraph, Table
 
+NUMBER = re.compile(r"[-+]?[\d.,]+%?( ± [\d.]+)?( \([\d.]+\))?")  # cells aligned right
 CSS = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em;
        color: #1a1a1a; line-height: 1.45; font-size: 15px; }
@@ -15,11 +17,11 @@ h2 { font-size: 1.3em; margin-top: 1.8em; color: #0a4f7a; }
 h3 { font-size: 1.1em; }
 table { border-collapse: collapse; margin: .4em 0 .2em; font-size: .9em; }
 caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: .3em; }
-th, td { border: 1px solid #b8c4cc; padding: .25em .6em; text-align: right; }
-th:first-child, td:first-child { text-align: left; }
+th, td { border: 1px solid #b8c4cc; padding: .25em .6em; text-align: left; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
 thead th { background: #e8f0f6; }
 p.note { font-size: .85em; color: #444; margin-top: .1em; }
-figure { margin: 1em 0; } figure img { max-width: 100%; } figcaption { font-size: .9em; color: #333; }
+figure { margin: 1em 0; } figure img { width: 100%; max-width: 52em; } figcaption { font-size: .9em; color: #333; }
 pre { background: #f4f6f8; border: 1px solid #d8dee4; padding: .6em; overflow-x: auto; font-size: .85em; }
 """
 
@@ -27,7 +29,8 @@ pre { background: #f4f6f8; border: 1px solid #d8dee4; padding: .6em; overflow-x:
 def _table(t: Table) -> str:
     e = html.escape
     head = "".join(f"<th>{e(h)}</th>" for h in t.header)
-    body = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in t.rows)
+    body = "".join("<tr>" + "".join(f'<td class="num">{e(c)}</td>' if NUMBER.fullmatch(c) else f"<td>{e(c)}</td>"
+                                    for c in row) + "</tr>" for row in t.rows)
     note = f'<p class="note">{e(t.note)}</p>' if t.note else ""
     return (f'<table data-key="{e(t.key)}"><caption>{e(t.caption)}</caption><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table>{note}")
