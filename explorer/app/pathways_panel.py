@@ -66,5 +66,5 @@ class PathwaysPanel:
         self.pathways = p
         where = f"after {p.history}" if p.history else "from the start"
         arm_text = f", Arm {arm.name}" if arm.name else ""
-        self.tree.show(p, arm.labels, f"{names[i]}{arm_text}: the next {p.cohorts} cohort"
-                                      f"{'s' if p.cohorts > 1 else ''} {where}")
+        ahead = f"the next {p.cohorts} cohorts" if p.cohorts > 1 else "the next cohort"
+        self.tree.show(p, arm.labels, f"{names[i]}{arm_text}: {ahead} {where}")

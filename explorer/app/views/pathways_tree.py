@@ -69,7 +69,7 @@ class PathwaysTreeView:
                                                             ("P(path)", "@probability")]))
         fig.yaxis.visible = False
         fig.ygrid.grid_line_color = None
-        fig.legend.location = "top_left"
+        fig.add_layout(fig.legend[0], "right")  # outside the plot: never over the root
         fig.x_range = Range1d(-0.2, 3.9)
         self.fig = fig
         self.layout = fig
