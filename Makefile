@@ -20,7 +20,7 @@ $(BIN)/python:
 
 # What running needs: the package and its dependencies (pyproject.toml), nothing else.
 $(RUN_STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[report]'
 	touch $(RUN_STAMP)
 
 # What testing adds: the Binder pins (JupyterLab, for the Binder path test), pytest, Playwright, ruff.

@@ -4,8 +4,8 @@
     result = explorer.simulate("examples/car4sar-arm-a.json")
     print(result.oc.pcs)
 
-`simulate`, `compare`, `study`, `load_protocol` and `loads_protocol` live in explorer.api (imported on first use, so the
-command line starts fast).
+`simulate`, `compare`, `study`, `pathways`, `report`, `load_protocol` and `loads_protocol` live in explorer.api
+(imported on first use, so the command line starts fast).
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-_API = ("Comparison", "Result", "StudyResult", "compare", "load_protocol", "loads_protocol", "simulate", "study")
+_API = ("Comparison", "Result", "StudyResult", "compare", "load_protocol", "loads_protocol", "pathways", "report",
+        "simulate", "study")
 
 
 def __getattr__(name: str) -> Any:

@@ -4,6 +4,8 @@
     protocol = explorer.load_protocol("examples/car4sar-arm-a.json")
     result = explorer.simulate(protocol)          # exact where feasible, else Monte Carlo
     print(result.oc.pcs, result.to_markdown())
+    explorer.pathways(protocol, cohorts=2)          # dose-transition pathways of the first cohorts
+    explorer.report(protocol, out="report.docx")    # the statistical section (pip install 'phase1-explorer[report]')
 
 Every function takes a Protocol, a protocol file's path, or a protocol object (a dict as in a protocol file).
 """
@@ -12,7 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from .core import pipeline
 from .core.errors import Problem, ProtocolError
@@ -24,6 +28,10 @@ from .core.protocol_file import load_protocol, loads_protocol
 from .core.study.run import StudyTable
 from .core.study.spec import Study
 from .core.validation import parse_design, protocol_from_dict
+
+if TYPE_CHECKING:
+    from .core.pathways import Pathways
+    from .statistical_section import Report
 
 ProtocolLike = Protocol | str | Path | dict[str, Any]
 
@@ -240,6 +248,48 @@ def study(study: Study | str | Path | dict[str, Any], *, out: str | Path | None 
                                  on_progress=progress_printer() if progress else None))
 
 
+def pathways(protocol: ProtocolLike, *, outcomes: str = "", cohorts: int = 3, arm: int | str | None = None,
+             design: DesignSpec | str | dict[str, Any] | None = None) -> Pathways:
+    """Dose-transition pathways: every outcome of the next `cohorts` (1-3) cohorts after `outcomes` (an outcome
+    string such as "1NNN 2NTN"; "" for the start) and the design's dose after each ("stop" where it stops), with each
+    path's probability under the arm's truth. `arm`: with two arms, its index or name (default the first; it is
+    followed on its own, without the rules between the arms); `design`: another design than the arm's own. The
+    result has `.rows()` (dtpcrm's wide table), `.nodes` (the tree) and `.to_dict()`."""
+    from .core.pathways import pathways as dose_pathways
+
+    p = as_protocol(protocol)
+    if arm is None or isinstance(arm, int):
+        chosen = p.arms[arm or 0]
+    else:
+        found = [a for a in p.arms if a.name is not None and str(a.name).lower().startswith(arm.strip().lower())]
+        if len(found) != 1:
+            names = ", ".join(repr(a.name) for a in p.arms)
+            raise ProtocolError(Problem("arm", f"{arm!r} {'matches both arms' if found else 'is not an arm'}; the "
+                                               f"arms are {names}."))
+        chosen = found[0]
+    spec = None if design is None else design if isinstance(design, DesignSpec) else parse_design(design, p)
+    built = chosen.build_design(p.target, spec)
+    return dose_pathways(built, outcomes, cohorts, np.asarray(chosen.truth))
+
+
+def report(protocol: ProtocolLike, study: Study | str | Path | dict[str, Any] | None = None, *,
+           out: str | Path | None = None, file: str | None = None) -> Report:
+    """The statistical section of a protocol (`phase1-explorer report`): the design in words with its references,
+    its decision table and dose-transition pathways, the OCs (the same numbers as `simulate`; with a study file, over
+    its scenarios too) with figures, and how to reproduce them. Written to `out` when given (.html, .md or .docx);
+    `file` names the protocol file in the reproducibility block (default: the path given, or protocol.json). Needs
+    the report extra: pip install 'phase1-explorer[report]'."""
+    from .statistical_section import build_report
+
+    p = as_protocol(protocol)
+    name = file or (str(protocol) if isinstance(protocol, (str, Path)) else "protocol.json")
+    study_file = str(study) if isinstance(study, (str, Path)) else None
+    r = build_report(p, study, file=name, study_file=study_file, out=Path(out).name if out else "report.html")
+    if out is not None:
+        r.save(out)
+    return r
+
+
 def progress_printer() -> Any:
     """A progress callback writing one line on standard error: rewritten in place on a terminal, else a line every
     10 seconds and at the end."""
@@ -263,4 +313,4 @@ def progress_printer() -> Any:
 
 
 __all__ = ["Comparison", "Result", "StudyResult", "as_protocol", "compare", "load_protocol", "loads_protocol",
-           "simulate", "study"]
+           "pathways", "report", "simulate", "study"]

@@ -1,4 +1,4 @@
-"""The command line: `phase1-explorer serve | simulate | compare | study | designs | table | pathways`."""
+"""The command line: `phase1-explorer serve | simulate | compare | study | designs | table | pathways | report`."""
 
 from __future__ import annotations
 
@@ -271,6 +271,37 @@ def cmd_pathways(args: argparse.Namespace) -> int:
     return _emit(warnings, text, None)
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """The statistical section of a protocol as a report: HTML, Markdown or Word by the --out file's extension."""
+    from .core.protocol_file import load_protocol
+    from .statistical_section import MissingExtra, build_report, format_of, require, study_for
+
+    try:
+        require(format_of(args.out))
+    except (ValueError, MissingExtra) as e:
+        return _fail(f"--out {e}" if isinstance(e, ValueError) else str(e))
+    try:
+        protocol = load_protocol(args.protocol)
+    except ProtocolError as e:
+        return _fail_protocol(args.protocol, e, "used")
+    study = None
+    if args.study:
+        try:
+            study = study_for(protocol, args.study)
+        except ProtocolError as e:
+            return _fail_protocol(args.study, e, f"used with {args.protocol}")
+    try:
+        report = build_report(protocol, study, file=args.protocol, study_file=args.study, out=Path(args.out).name)
+    except ProtocolError as e:
+        return _fail_run(args.protocol, e, "reported", False)
+    try:
+        report.save(args.out)
+    except OSError as e:
+        return _fail(f"cannot write {args.out}: {e.strerror}")
+    warnings = report.document.data["simulate"]["warnings"]
+    return _emit(warnings, f"phase1-explorer: wrote {args.out}\n", None)
+
+
 def _method(args: argparse.Namespace) -> str | None:
     """--exact or --monte-carlo, or None for the protocol's own method."""
     return "exact" if args.exact else "monte-carlo" if args.monte_carlo else None
@@ -297,7 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="phase1-explorer",
         description="Design phase I dose-escalation trials and see their operating characteristics.")
     sub = parser.add_subparsers(dest="command", required=True,
-                                metavar="{serve,simulate,compare,study,designs,table,pathways}")
+                                metavar="{serve,simulate,compare,study,designs,table,pathways,report}")
 
     p = sub.add_parser("serve", help="serve the explorer app in the browser (Voila), for one person or a room",
                        description="Serve the explorer (and the teaching notebooks) with Voila. For a room: "
@@ -388,6 +419,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "md", "json", "csv"), default="text",
                    help="output format (default text)")
     p.set_defaults(func=cmd_pathways)
+
+    p = sub.add_parser("report", help="the statistical section of a protocol: design text, decision table or "
+                                      "pathways, OCs with figures, references, reproducibility (HTML, Markdown, Word)",
+                       description="Write the statistical section of a protocol: a paragraph per design with its "
+                                   "literature references, the decision table or the dose-transition pathways of the "
+                                   "first cohorts, the operating characteristics (the numbers of `simulate`) with "
+                                   "figures, and how to reproduce them. The format comes from the --out file's "
+                                   "extension: .html (standalone, opens offline), .md or .docx (Word tables). Needs "
+                                   "pip install 'phase1-explorer[report]'.")
+    p.add_argument("protocol", help="the protocol JSON file")
+    p.add_argument("--study", metavar="STUDY.json",
+                   help="a study file whose \"study\" object (scenarios, designs, vary) is run on this protocol; its "
+                        "OCs over every scenario are added")
+    p.add_argument("--out", required=True, metavar="FILE", help="the report: FILE.html, FILE.md or FILE.docx")
+    p.set_defaults(func=cmd_report)
     return parser
 
 

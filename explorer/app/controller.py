@@ -27,10 +27,12 @@ from .design_panels import DesignPanels
 from .exports import file_stem, with_design_column
 from .layout import PageLayout
 from .messages import as_html
+from .pathways_panel import PathwaysPanel
 from .preset_menu import PresetMenu
 from .progress import Status
 from .protocol_form import ProtocolForm
 from .refinement import Refinement
+from .report_panel import ReportPanel
 from .result_notes import ResultNotes
 from .result_views import ResultViews
 from .theme import requested_preset, requested_theme
@@ -64,6 +66,7 @@ class ExplorerApp:
                                  self.designs)
         self.files, self.status, self.general_message = FileControls(), Status(), W.HTML("")
         self.views, self.panels, self.notes = ResultViews(theme), DesignPanels(), ResultNotes()
+        self.pathways_panel, self.report_panel = PathwaysPanel(), ReportPanel()
         self.walkthrough, self.decision_view, self.next_view = self.panels.walkthrough, self.panels.decision, \
             self.panels.next
         self.refinement = Refinement(self._draw, self.status.progress)
@@ -96,7 +99,8 @@ class ExplorerApp:
         self.refinement.background = True
         header = [[self.preset, self.title, self.files.widget], [self.status.widget, self.presets.note],
                   [self.files.message, self.general_message]]
-        self.layout = PageLayout(theme, header, self.form, self.views, self.panels, self.notes.widget)
+        self.layout = PageLayout(theme, header, self.form, self.views, self.panels, self.notes.widget,
+                                 self.pathways_panel, self.report_panel)
         self._arrange()
         self.widget = self.layout.widget
 
@@ -177,6 +181,8 @@ class ExplorerApp:
         self.notes.show(names, max_ns, means, designs, list(protocol.arms[0].labels))
         if first:
             self.panels.show(protocol, candidates, names)
+            self.pathways_panel.show(protocol, candidates, names)
+            self.report_panel.show(protocol, file_stem(protocol))
         if snap.finished:
             self.status.done()
             blocks = [result_as_csv(trial_dict(protocol, oc, c)) for c, oc in zip(candidates, snap.ocs)]

@@ -7,7 +7,9 @@ from __future__ import annotations
 import ipywidgets as W
 
 from .design_panels import DesignPanels
+from .pathways_panel import PathwaysPanel
 from .protocol_form import ProtocolForm
+from .report_panel import ReportPanel
 from .result_views import ResultViews
 from .theme import page_css
 from .views.embed import PageEditsModel, as_widget
@@ -33,8 +35,10 @@ class PageLayout:
     they come onto the page)."""
 
     def __init__(self, theme: str, header: list[list[W.Widget]], form: ProtocolForm, views: ResultViews,
-                 panels: DesignPanels, notes: W.Widget) -> None:
-        """`header`: the widgets of the header's rows (the app's title is put first); `form`: the controls."""
+                 panels: DesignPanels, notes: W.Widget, pathways: PathwaysPanel | None = None,
+                 report: ReportPanel | None = None) -> None:
+        """`header`: the widgets of the header's rows (the app's title is put first); `form`: the controls;
+        `pathways`, `report`: their panels, as the last tabs."""
         self.views = views
         self.panels = panels
         self.notes = notes
@@ -46,6 +50,12 @@ class PageLayout:
             "selection_b": as_widget(views.selection_b.layout, t), "patients_b": as_widget(views.patients_b.layout, t),
             "joint": as_widget(views.joint.fig, t), "trial_arms": as_widget(w.two.layout, t),
         }
+        self.extra_tabs: list[tuple[str, W.Widget]] = []
+        if pathways is not None:
+            self.bokeh["pathways"] = as_widget(pathways.tree.layout, t)
+            self.extra_tabs.append(("Pathways", W.VBox([pathways.controls, self.bokeh["pathways"]])))
+        if report is not None:
+            self.extra_tabs.append(("Report", report.widget))
         for name, bw in self.bokeh.items():
             bw.layout = W.Layout(width="100%", min_width="0")
             bw.add_class(f"p1x-plot-{name.replace('_', '-')}")
@@ -97,6 +107,7 @@ class PageLayout:
                     ("Sample size", W.Box([b["sample_size"]], layout=narrow)),
                     ("Simulated trial", W.Box([trial], layout=narrow)),
                     ("Decision table", p.table_widget), ("What next", p.next_widget)]
+        tabs += self.extra_tabs
         self.tabs.children = [c for _, c in tabs]
         for i, (title, _) in enumerate(tabs):
             self.tabs.set_title(i, title)

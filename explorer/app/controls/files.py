@@ -11,9 +11,10 @@ import ipywidgets as W
 from .common import message_area
 
 
-def download_link(text: str, filename: str, mime: str, caption: str) -> str:
-    """An HTML link that saves `text` as `filename` (a data: URI, so it works in Voila with no server route)."""
-    data = base64.b64encode(text.encode("utf-8")).decode("ascii")
+def download_link(text: str | bytes, filename: str, mime: str, caption: str) -> str:
+    """An HTML link that saves `text` (or bytes) as `filename` (a data: URI, so it works in Voila with no server
+    route)."""
+    data = base64.b64encode(text if isinstance(text, bytes) else text.encode("utf-8")).decode("ascii")
     return (f'<a class="p1x-download" download="{html.escape(filename)}" href="data:{mime};base64,{data}" '
             f'style="margin-right:1em">⬇ {html.escape(caption)}</a>')
 

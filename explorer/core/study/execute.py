@@ -20,7 +20,7 @@ EXTRA = "pip install 'phase1-explorer[study]'"
 
 
 class MissingExtra(RuntimeError):
-    """An optional dependency of studies (Dask, pyarrow) is not installed."""
+    """An optional dependency is not installed: of studies (Dask, pyarrow) or of reports (matplotlib, python-docx)."""
 
 
 def run_task(task: dict[str, Any], skip: Iterable[str] = ()) -> list[dict[str, Any]]:
