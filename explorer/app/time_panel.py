@@ -1,0 +1,118 @@
+"""The results of a trial with a clock: one simulated trial's timeline (any ticked design, "Another trial"), how long
+the trial takes (duration distribution, duration against correct selection, the time figures), fed from the
+pipeline's snapshot and `trial_timeline`. Nothing is drawn for a protocol without a clock."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as W
+
+from ..core.pipeline import Snapshot, trial_timeline
+from ..core.protocol import Candidate, Protocol
+from .design_panels import DesignPicker
+from .views.duration import DurationView
+from .views.duration_selection import DurationSelectionView
+from .views.embed import PageEditsModel, as_widget
+from .views.time_table import TimeTable
+from .views.timeline import TimelineView
+
+
+class TimePanel:
+    """The Trial timeline and Duration tabs; `draw(protocol, names, snap)` after each snapshot, `show(protocol,
+    candidates, names)` when the candidates change."""
+
+    def __init__(self, theme: str) -> None:
+        self.timeline = TimelineView(theme)
+        self.duration = DurationView()
+        self.tradeoff = DurationSelectionView(theme)
+        self.table = TimeTable()
+        self.picker = DesignPicker("p1x-pick-timeline")
+        self.another = W.Button(description="Another trial", icon="refresh",
+                                layout=W.Layout(min_width="9.5em", flex="0 0 auto"))
+        self.another.add_class("p1x-timeline-another")
+        self.caption = W.HTML("")
+        self.number = 0
+        self._shown: tuple[Protocol, tuple[Candidate, ...], list[str]] | None = None
+        self.picker.on_change(self._show_timeline)
+        self.another.on_click(lambda _: self.next())
+        #: The Bokeh layouts as widgets, by name (PageLayout places and refreshes them).
+        self.bokeh: dict[str, PageEditsModel] = {"timeline": as_widget(self.timeline.layout, theme),
+                                                 "duration": as_widget(self.duration.layout, theme),
+                                                 "duration_selection": as_widget(self.tradeoff.layout, theme)}
+
+    def tabs(self, grid: object) -> list[tuple[str, W.Widget]]:
+        """The tabs to show with a clock (`grid(children, columns)` lays plots side by side)."""
+        b = self.bokeh
+        timeline = W.VBox([self.picker.widget, b["timeline"],
+                           W.HBox([self.another, self.caption], layout=W.Layout(align_items="center"))])
+        duration = W.VBox([grid([b["duration"], b["duration_selection"]], 2), self.table.widget])  # type: ignore
+        return [("Trial timeline", timeline), ("Duration", duration)]
+
+    # ---- drawing -----------------------------------------------------------------------------------------
+    def show(self, protocol: Protocol, candidates: tuple[Candidate, ...], names: list[str]) -> None:
+        """Offer these designs in the timeline's picker and draw its trial (nothing without a clock)."""
+        if protocol.time is None:
+            self._shown = None
+            return
+        self._shown = (protocol, candidates, names)
+        two = len(protocol.arms) == 2
+        self.picker.set_choices(names, [a.name or "" for a in protocol.arms] if two else None)
+        self._show_timeline()
+
+    def draw(self, protocol: Protocol, names: list[str], snap: Snapshot) -> None:
+        """The duration views from the snapshot's time OCs (nothing without a clock)."""
+        if snap.ocs is None or protocol.time is None or any(o.time is None for o in snap.ocs):
+            return
+        times = [o.time for o in snap.ocs]
+        unit = protocol.time.time_unit
+        if len(protocol.arms) == 1:
+            whole = [t.arms[0] for t in times]  # type: ignore[union-attr]
+            correct = [(o.arms[0].pcs, o.arms[0].stderr.get("pcs", 0.0)) for o in snap.ocs]
+            self.duration.show(names, [w.figures["duration"] for w in whole], unit)
+            self.tradeoff.show(names, [self._mean(w) for w in whole], correct, unit)
+            self.table.show(names, whole)
+            return
+        arm_names = [a.name or "" for a in protocol.arms]
+        whole = [t.trial for t in times]  # type: ignore[union-attr]
+        correct = [(o.joint.both_correct, o.joint.stderr.get("both_correct", 0.0)) for o in snap.ocs]  # type: ignore
+        self.duration.show(names, [w.figures["duration"] for w in whole],  # type: ignore[union-attr]
+                           unit, [(a, [t.arms[j].figures["duration"] for t in times])  # type: ignore[union-attr]
+                                  for j, a in enumerate(arm_names)])
+        self.tradeoff.show(names, [self._mean(w) for w in whole], correct, unit,  # type: ignore[arg-type]
+                           "correct MTD selected in both arms")
+        rows, per = [], []
+        for name, t in zip(names, times):
+            rows += [f"{name}, whole trial", *(f"{name}, Arm {a}" for a in arm_names)]
+            per += [t.trial, *t.arms]  # type: ignore[union-attr]
+        self.table.show(rows, per)
+
+    @staticmethod
+    def _mean(t: object) -> tuple[float, float]:
+        f = t.figures["duration"]  # type: ignore[attr-defined]
+        return f.mean, f.stderr["mean"]
+
+    def next(self) -> None:
+        """The next simulated trial."""
+        self.number += 1
+        self._show_timeline()
+
+    def _show_timeline(self) -> None:
+        if self._shown is None:
+            return
+        protocol, candidates, names = self._shown
+        i = min(self.picker.index, len(candidates) - 1)
+        tl = trial_timeline(protocol, candidates[i], self.number)
+        if tl is None:
+            return
+        two = len(protocol.arms) == 2
+        arm_names = [a.name or "" for a in protocol.arms] if two else None
+        self.timeline.show(tl, list(protocol.arms[0].labels), names[i], arm_names)
+        unit = "" if tl.time_unit == "units" else f" {tl.time_unit}"
+        if protocol.time.pending == "lose":  # type: ignore[union-attr]
+            who = f"about {tl.lost:.1f} arrivals referred away"
+        else:
+            who = f"{sum(p.start > p.arrival for p in tl.patients)} waited for a place"
+        self.caption.value = (f'<span class="p1x-note">Trial {self.number + 1} of {html.escape(names[i])}: '
+                              f"{len(tl.patients)} patients over {tl.duration:.1f}{unit}, {who}; the MTD was "
+                              f"decided at {tl.time_to_mtd:.1f}{unit}.</span>")
