@@ -35,7 +35,7 @@ from .refinement import Refinement
 from .result_notes import ResultNotes
 from .result_views import ResultViews
 from .theme import requested_preset, requested_theme
-from .time_panel import TimePanel
+from .time_panel import TimePanel, clock_notes
 from .titles import TitleFollower
 from .words import design_name
 
@@ -190,7 +190,8 @@ class ExplorerApp:
             blocks = [result_as_csv(trial_dict(protocol, oc, c)) for c, oc in zip(candidates, snap.ocs)]
             self.files.set_links(protocol.to_json(), with_design_column([c.method for c in candidates], blocks),
                                  file_stem(protocol))
-        self.status.showing(names, snap.done, snap.total, [NOTE_WORDS.get(n.code, n.message) for n in snap.notes])
+        self.status.showing(names, snap.done, snap.total,
+                            [NOTE_WORDS.get(n.code, n.message) for n in clock_notes(protocol, snap.notes)])
 
     def _show_problems(self, problems: list[Problem], warnings: tuple = ()) -> None:
         self.general_message.value = as_html(self.form.show_problems(problems, warnings))

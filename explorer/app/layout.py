@@ -47,7 +47,7 @@ class PageLayout:
             "sample_size": as_widget(views.sample_size.layout, t), "trial": as_widget(w.one.layout, t),
             "selection_b": as_widget(views.selection_b.layout, t), "patients_b": as_widget(views.patients_b.layout, t),
             "joint": as_widget(views.joint.fig, t), "trial_arms": as_widget(w.two.layout, t),
-            **time_panel.bokeh,
+            **{name: as_widget(plot, t) for name, plot in time_panel.plots.items()},
         }
         for name, bw in self.bokeh.items():
             bw.layout = W.Layout(width="100%", min_width="0")
@@ -103,7 +103,7 @@ class PageLayout:
                     ("Simulated trial", W.Box([trial], layout=narrow)),
                     ("Decision table", p.table_widget), ("What next", p.next_widget)]
         if timed:
-            tabs = self.time_panel.tabs(grid) + tabs
+            tabs = self.time_panel.tabs(self.bokeh, grid) + tabs
         self.tabs.children = [c for _, c in tabs]
         for i, (title, _) in enumerate(tabs):
             self.tabs.set_title(i, title)

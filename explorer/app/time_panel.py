@@ -5,17 +5,30 @@ pipeline's snapshot and `trial_timeline`. Nothing is drawn for a protocol withou
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import ipywidgets as W
+from bokeh.models import LayoutDOM
 
+from ..core.errors import MONTE_CARLO_USED, Notice
 from ..core.pipeline import Snapshot, trial_timeline
 from ..core.protocol import Candidate, Protocol
 from .design_panels import DesignPicker
 from .views.duration import DurationView
 from .views.duration_selection import DurationSelectionView
-from .views.embed import PageEditsModel, as_widget
 from .views.time_table import TimeTable
 from .views.timeline import TimelineView
+
+CLOCK_NOTE = Notice(MONTE_CARLO_USED, "In calendar time every design is simulated, patient by patient (Monte Carlo).",
+                    "method")
+
+
+def clock_notes(protocol: Protocol, notes: tuple[Notice, ...]) -> list[Notice]:
+    """A snapshot's notes, where a clock made every design Monte Carlo said once rather than once per design."""
+    if protocol.time is None:
+        return list(notes)
+    rest = [n for n in notes if n.code != MONTE_CARLO_USED]
+    return [CLOCK_NOTE, *rest] if len(rest) < len(notes) else rest
 
 
 class TimePanel:
@@ -36,17 +49,17 @@ class TimePanel:
         self._shown: tuple[Protocol, tuple[Candidate, ...], list[str]] | None = None
         self.picker.on_change(self._show_timeline)
         self.another.on_click(lambda _: self.next())
-        #: The Bokeh layouts as widgets, by name (PageLayout places and refreshes them).
-        self.bokeh: dict[str, PageEditsModel] = {"timeline": as_widget(self.timeline.layout, theme),
-                                                 "duration": as_widget(self.duration.layout, theme),
-                                                 "duration_selection": as_widget(self.tradeoff.layout, theme)}
+        #: The Bokeh layouts by name: PageLayout makes them widgets once the first results are drawn.
+        self.plots: dict[str, LayoutDOM] = {"timeline": self.timeline.layout, "duration": self.duration.layout,
+                                            "duration_selection": self.tradeoff.layout}
 
-    def tabs(self, grid: object) -> list[tuple[str, W.Widget]]:
-        """The tabs to show with a clock (`grid(children, columns)` lays plots side by side)."""
-        b = self.bokeh
+    def tabs(self, b: dict[str, W.Widget],
+             grid: Callable[[list[W.Widget], int], W.Widget]) -> list[tuple[str, W.Widget]]:
+        """The tabs to show with a clock (`b`: the plots as widgets, by name; `grid(children, columns)` lays plots
+        side by side)."""
         timeline = W.VBox([self.picker.widget, b["timeline"],
                            W.HBox([self.another, self.caption], layout=W.Layout(align_items="center"))])
-        duration = W.VBox([grid([b["duration"], b["duration_selection"]], 2), self.table.widget])  # type: ignore
+        duration = W.VBox([grid([b["duration"], b["duration_selection"]], 2), self.table.widget])
         return [("Trial timeline", timeline), ("Duration", duration)]
 
     # ---- drawing -----------------------------------------------------------------------------------------
@@ -71,7 +84,7 @@ class TimePanel:
             correct = [(o.arms[0].pcs, o.arms[0].stderr.get("pcs", 0.0)) for o in snap.ocs]
             self.duration.show(names, [w.figures["duration"] for w in whole], unit)
             self.tradeoff.show(names, [self._mean(w) for w in whole], correct, unit)
-            self.table.show(names, whole)
+            self.table.show(names, whole, protocol.time.pending)
             return
         arm_names = [a.name or "" for a in protocol.arms]
         whole = [t.trial for t in times]  # type: ignore[union-attr]
@@ -85,7 +98,7 @@ class TimePanel:
         for name, t in zip(names, times):
             rows += [f"{name}, whole trial", *(f"{name}, Arm {a}" for a in arm_names)]
             per += [t.trial, *t.arms]  # type: ignore[union-attr]
-        self.table.show(rows, per)
+        self.table.show(rows, per, protocol.time.pending)
 
     @staticmethod
     def _mean(t: object) -> tuple[float, float]:

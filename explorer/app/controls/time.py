@@ -111,7 +111,7 @@ class TimeControls(Notifier):
             arm = p.path[1] if p.path and p.path[0] == "arms" and len(p.path) > 1 else None
             where = self.fields[name].description if name is not None else "Time"
             if isinstance(arm, int):
-                where = f"Arm {self._arm_name(arm)}, {where[0].lower()}{where[1:]}"
+                where = f"Arm {self._arm_name(arm)}, {where}"
             lines.append(f"{where}: {p.message}")
         self.message.value = as_html(lines)
 
@@ -133,5 +133,5 @@ class TimeControls(Notifier):
         own = [(j, t) for j, t in enumerate(self._arm_times) if t]
         self.arm_note.value = "".join(
             f'<div class="p1x-note">Arm {html.escape(self._arm_name(j))} has its own DLT settings (from the file): '
-            + html.escape(", ".join(f"{OPTIONS[k].title.lower()} {v}" for k, v in t.items())) + "</div>"
+            + html.escape(", ".join(f"{OPTIONS[k].title} {v}" for k, v in t.items())) + "</div>"
             for j, t in own)

@@ -77,4 +77,4 @@ class DurationView:
         self.lines.data = lines
         self.points.data = points
         self.fig.xaxis.axis_label = "trial duration" + ("" if unit == "units" else f" ({unit})")
-        fit_title(self.fig, TITLE + (": the whole trial and each arm" if arms else ""))
+        fit_title(self.fig, TITLE, room=40)

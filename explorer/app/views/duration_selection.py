@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bokeh.models import ColumnDataSource, HoverTool, Whisker
+from bokeh.models import ColumnDataSource, HoverTool, Range1d, Whisker
 
 from .style import design_colour, fit_title, new_figure, percent_axis
 
-TITLE = "Duration against correct selection"
+TITLE = "Duration vs correct MTD"
 
 
 class DurationSelectionView:
@@ -17,9 +17,9 @@ class DurationSelectionView:
 
     def __init__(self, theme: str = "light") -> None:
         self.source = ColumnDataSource({k: [] for k in ("design", "duration", "duration_se", "left", "right",
-                                                        "correct", "correct_se", "lower", "upper", "colour")},
+                                                        "correct", "correct_se", "lower", "upper", "colour", "offset")},
                                        name="duration-selection")
-        self.fig = new_figure(TITLE, "mean trial duration", "correct MTD selected")
+        self.fig = new_figure(TITLE, "mean trial duration", "correct MTD selected", y_range=Range1d(0, 1.02))
         percent_axis(self.fig.yaxis)
         for dimension, base, lo, hi in (("height", "duration", "lower", "upper"),
                                         ("width", "correct", "left", "right")):
@@ -30,8 +30,10 @@ class DurationSelectionView:
             self.fig.add_layout(w)
         dots = self.fig.scatter("duration", "correct", source=self.source, size=12, color="colour",
                                 legend_field="design")
-        self.fig.text("duration", "correct", text="design", source=self.source, x_offset=8, y_offset=-8,
-                      text_font_size="12px", text_color="#e0e0e0" if theme == "dark" else "#333333")
+        self.fig.text("duration", "correct", text="design", source=self.source, x_offset=9, y_offset="offset",
+                      text_baseline="middle", text_font_size="12px",
+                      text_color="#e0e0e0" if theme == "dark" else "#333333")
+        self.fig.x_range.range_padding = 0.35  # room for the labels right of the points
         self.fig.add_tools(HoverTool(renderers=[dots], tooltips=[
             ("", "@design"), ("mean duration", "@duration{0.0} (SE @duration_se{0.00})"),
             ("correct MTD", "@correct{0.0%} (SE @correct_se{0.0%})")]))
@@ -53,7 +55,8 @@ class DurationSelectionView:
             data["lower"].append(max(float(c) - 1.96 * float(cse), 0.0))
             data["upper"].append(min(float(c) + 1.96 * float(cse), 1.0))
             data["colour"].append(design_colour(j))
+            data["offset"].append(-9 if j % 2 == 0 else 9)  # labels of close points alternate above and below
         self.source.data = data
         self.fig.xaxis.axis_label = "mean trial duration" + ("" if unit == "units" else f" ({unit})")
         self.fig.yaxis.axis_label = correct_label
-        fit_title(self.fig, TITLE + ", ± 1.96 SE")
+        fit_title(self.fig, TITLE + ", ± 1.96 SE", room=40)

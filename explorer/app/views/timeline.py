@@ -11,11 +11,17 @@ from bokeh.models import ColumnDataSource, HoverTool, Legend, LegendItem, Range1
 from ...core.clock.timeline import Timeline
 from .style import NONE_LABEL, arm_colour, compact_legend, fit_title, new_figure, set_ticks, short_labels
 
-HEIGHT = 440
+ROW = 18  # pixels per patient (or decision lane), within the plot's height bounds
+HEIGHT = (380, 720)
 DLT_COLOUR = "#d62728"
 SUSPENDED = ("#9a9a9a", "#8d959c")  # accrual suspended (light theme, dark theme)
 TEXT = ("#333333", "#e0e0e0")
 BAR = 0.62  # a patient's bar height, in rows
+
+
+def short_name(name: str) -> str:
+    """An arm's name as short as the plot's margins need ("A (systemic)" → "A")."""
+    return name if len(name) <= 10 else name.split(" ")[0][:10]
 
 
 def lane_of(arm: int, arms: int) -> int:
@@ -38,7 +44,7 @@ class TimelineView:
         self.suspensions = ColumnDataSource({"arm": [], "arm_name": [], "lane": [], "start": [], "end": []},
                                             name="timeline-suspensions")
         self.fig = new_figure("One simulated trial in calendar time", "time", "patient (in order of arrival)",
-                              height=HEIGHT, x_range=Range1d(0, 1), y_range=Range1d(10, -1))
+                              height=HEIGHT[0], x_range=Range1d(0, 1), y_range=Range1d(10, -1))
         self.fig.ygrid.grid_line_alpha = 0.35
         # decisions: a faint line down through the patients (the bars it crosses are the outcomes still pending)
         guides = self.fig.segment(x0="time", x1="time", y0="lane", y1=1e6, source=self.decisions, line_color="colour",
@@ -57,9 +63,8 @@ class TimelineView:
                               hatch_color=SUSPENDED[dark], hatch_alpha=0.6)
         marks = self.fig.scatter("time", "lane", source=self.decisions, marker="marker", size=13,
                                  fill_color="colour", line_color=TEXT[dark], line_width=1)
-        self.fig.text(x="time", y="lane", text="text", source=self.decisions, x_offset=-8, y_offset=-9,
-                      text_align="right", text_baseline="middle", text_font_size="12px", text_font_style="bold",
-                      text_color=TEXT[dark])
+        self.fig.text(x="time", y="lane", text="text", source=self.decisions, x_offset=10, text_align="left",
+                      text_baseline="middle", text_font_size="12px", text_font_style="bold", text_color=TEXT[dark])
         self.fig.add_tools(
             HoverTool(renderers=[bars, wait], tooltips=[
                 ("patient", "@patient (@arm_name)"), ("dose", "@dose_label"), ("arrived", "@arrival{0.0}"),
@@ -77,8 +82,12 @@ class TimelineView:
                       LegendItem(label="DLT", renderers=[crosses]),
                       LegendItem(label="decision (▲ next dose, ★ final)", renderers=[marks, guides]),
                       LegendItem(label="accrual suspended", renderers=[pause])]
-        self.fig.add_layout(Legend(items=self.items, location="bottom_left"))
+        # below the plot, never over a bar (patients fill the plot's diagonal, decisions its top)
+        self.fig.add_layout(Legend(items=self.items, orientation="horizontal", ncols=3), "below")
         compact_legend(self.fig)
+        self.fig.legend.spacing = 18
+        self.fig.legend.background_fill_alpha = 0
+        self.fig.legend.border_line_alpha = 0
         self.layout = self.fig
 
     def show(self, timeline: Timeline, labels: list[str], design: str, arm_names: list[str] | None = None) -> None:
@@ -138,12 +147,14 @@ class TimelineView:
         """Axes, ticks, legend and title for the trial drawn."""
         n = len(timeline.patients)
         end = max([timeline.duration, *(p.window_end for p in timeline.patients)], default=1.0)
-        self.fig.x_range.start, self.fig.x_range.end = 0, end * 1.1 or 1.0
+        self.fig.x_range.start, self.fig.x_range.end = 0, end * 1.16 or 1.0  # room for the final decision's text
         top = lane_of(0, arms)
+        self.fig.height = min(max(HEIGHT[0], 190 + ROW * (n + arms)), HEIGHT[1])  # axes, title and legend: ~190
         self.fig.y_range.start, self.fig.y_range.end = n + 0.7, top - 0.7  # patient 1 at the top
         step = 1 if n <= 24 else 2 if n <= 48 else 5
         set_ticks(self.fig.yaxis, [*range(top, 1), *range(step, n + 1, step)] if n else list(range(top, 1)))
-        self.fig.yaxis.major_label_overrides = {lane_of(j, arms): (f"{names[j]}: decisions" if two else "decisions")
+        short = [short_name(n) for n in names]
+        self.fig.yaxis.major_label_overrides = {lane_of(j, arms): (f"{short[j]}: decisions" if two else "decisions")
                                                 for j in range(arms)}
         unit = timeline.time_unit
         self.fig.xaxis.axis_label = "time since the trial opened" + ("" if unit == "units" else f" ({unit})")
@@ -154,7 +165,7 @@ class TimelineView:
             self.items[j].index = next((i for i, p in enumerate(timeline.patients) if p.arm == j), None)
         shown, _ = short_labels(labels)
         chosen = [shown[s] if s >= 0 else NONE_LABEL for s in timeline.selected]
-        picked = ", ".join(f"{names[j]}: {c}" for j, c in enumerate(chosen)) if two else (chosen[0] if chosen else "")
+        picked = ", ".join(f"{short[j]}: {c}" for j, c in enumerate(chosen)) if two else (chosen[0] if chosen else "")
         unit_word = "" if unit == "units" else f" {unit}"
         fit_title(self.fig, f"One simulated {design} trial: {n} patients, {timeline.duration:.0f}{unit_word} → "
                             f"{picked}", room=70)
