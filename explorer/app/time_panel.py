@@ -47,6 +47,7 @@ class TimePanel:
         self.caption = W.HTML("")
         self.number = 0
         self._shown: tuple[Protocol, tuple[Candidate, ...], list[str]] | None = None
+        self._drawn: Protocol | None = None  # the protocol whose first answer the duration views show
         self.picker.on_change(self._show_timeline)
         self.another.on_click(lambda _: self.next())
         #: The Bokeh layouts by name: PageLayout makes them widgets once the first results are drawn.
@@ -74,9 +75,14 @@ class TimePanel:
         self._show_timeline()
 
     def draw(self, protocol: Protocol, names: list[str], snap: Snapshot) -> None:
-        """The duration views from the snapshot's time OCs (nothing without a clock)."""
+        """The duration views from the snapshot's time OCs: the first answer and the final one (they sit in a tab;
+        fewer redraws while refining leave the kernel and the page free for the next edit). Nothing without a
+        clock."""
         if snap.ocs is None or protocol.time is None or any(o.time is None for o in snap.ocs):
             return
+        if protocol is self._drawn and not snap.finished:
+            return
+        self._drawn = protocol
         times = [o.time for o in snap.ocs]
         unit = protocol.time.time_unit
         if len(protocol.arms) == 1:
