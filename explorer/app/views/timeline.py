@@ -40,15 +40,15 @@ class TimelineView:
         self.dlts = ColumnDataSource({"time": [], "patient": [], "dose_label": []}, name="timeline-dlts")
         self.decisions = ColumnDataSource({k: [] for k in ("time", "lane", "arm", "arm_name", "kind", "dose",
                                                            "dose_label", "pending", "colour", "marker", "text",
-                                                           "what")}, name="timeline-decisions")
+                                                           "what", "bottom")}, name="timeline-decisions")
         self.suspensions = ColumnDataSource({"arm": [], "arm_name": [], "lane": [], "start": [], "end": []},
                                             name="timeline-suspensions")
         self.fig = new_figure("One simulated trial in calendar time", "time", "patient (in order of arrival)",
                               height=HEIGHT[0], x_range=Range1d(0, 1), y_range=Range1d(10, -1))
         self.fig.ygrid.grid_line_alpha = 0.35
         # decisions: a faint line down through the patients (the bars it crosses are the outcomes still pending)
-        guides = self.fig.segment(x0="time", x1="time", y0="lane", y1=1e6, source=self.decisions, line_color="colour",
-                                  line_alpha=0.35, line_dash="dotted", line_width=1.5)
+        guides = self.fig.segment(x0="time", x1="time", y0="lane", y1="bottom", source=self.decisions,
+                                  line_color="colour", line_alpha=0.35, line_dash="dotted", line_width=1.5)
         wait = self.fig.hbar(y="patient", left="arrival", right="start", height=BAR * 0.55, source=self.patients,
                              fill_color="colour", fill_alpha=0.28, line_color="colour", line_alpha=0.6,
                              line_dash="dashed")
@@ -59,8 +59,7 @@ class TimelineView:
         crosses = self.fig.scatter("time", "patient", source=self.dlts, marker="x", size=13, line_width=3.5,
                                    color=DLT_COLOUR)
         pause = self.fig.hbar(y="lane", left="start", right="end", height=0.5, source=self.suspensions,
-                              fill_color=SUSPENDED[dark], fill_alpha=0.55, line_alpha=0, hatch_pattern="/",
-                              hatch_color=SUSPENDED[dark], hatch_alpha=0.6)
+                              fill_color=SUSPENDED[dark], fill_alpha=0.6, line_alpha=0)
         marks = self.fig.scatter("time", "lane", source=self.decisions, marker="marker", size=13,
                                  fill_color="colour", line_color=TEXT[dark], line_width=1)
         self.fig.text(x="time", y="lane", text="text", source=self.decisions, x_offset=10, text_align="left",
@@ -134,6 +133,8 @@ class TimelineView:
             dec["marker"].append("star" if final else "triangle")
             dec["text"].append(f"MTD {label}" if final and d.dose >= 0 else label if final else "")
             dec["what"].append(f"selected {label}" if final else f"next patients get {label}")
+            dec["bottom"].append(len(timeline.patients) + 0.5)  # a guide ends at the last patient (a far end is slow
+            # to draw in the browser)
         self.decisions.data = dec
         self.suspensions.data = {"arm": [s[0] for s in timeline.suspensions],
                                  "arm_name": [f"Arm {names[s[0]]}" if arm_names else "" for s in timeline.suspensions],
