@@ -19,7 +19,8 @@ class DurationSelectionView:
         self.source = ColumnDataSource({k: [] for k in ("design", "duration", "duration_se", "left", "right",
                                                         "correct", "correct_se", "lower", "upper", "colour", "offset")},
                                        name="duration-selection")
-        self.fig = new_figure(TITLE, "mean trial duration", "correct MTD selected", y_range=Range1d(0, 1.02))
+        self.fig = new_figure(TITLE, "mean trial duration", "correct MTD selected", y_range=Range1d(0, 1.02),
+                              x_range=Range1d(0, 1))
         percent_axis(self.fig.yaxis)
         for dimension, base, lo, hi in (("height", "duration", "lower", "upper"),
                                         ("width", "correct", "left", "right")):
@@ -33,7 +34,6 @@ class DurationSelectionView:
         self.fig.text("duration", "correct", text="design", source=self.source, x_offset=9, y_offset="offset",
                       text_baseline="middle", text_font_size="12px",
                       text_color="#e0e0e0" if theme == "dark" else "#333333")
-        self.fig.x_range.range_padding = 0.35  # room for the labels right of the points
         self.fig.add_tools(HoverTool(renderers=[dots], tooltips=[
             ("", "@design"), ("mean duration", "@duration{0.0} (SE @duration_se{0.00})"),
             ("correct MTD", "@correct{0.0%} (SE @correct_se{0.0%})")]))
@@ -57,6 +57,10 @@ class DurationSelectionView:
             data["colour"].append(design_colour(j))
             data["offset"].append(-9 if j % 2 == 0 else 9)  # labels of close points alternate above and below
         self.source.data = data
+        if designs:  # room left of the points and, for their labels, right of them
+            lo, hi = min(data["left"]), max(data["right"])
+            span = max(hi - lo, 0.05 * hi, 1e-9)
+            self.fig.x_range.start, self.fig.x_range.end = max(lo - 0.1 * span, 0.0), hi + 0.45 * span
         self.fig.xaxis.axis_label = "mean trial duration" + ("" if unit == "units" else f" ({unit})")
         self.fig.yaxis.axis_label = correct_label
         fit_title(self.fig, TITLE + ", ± 1.96 SE", room=40)

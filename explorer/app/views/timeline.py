@@ -16,6 +16,7 @@ HEIGHT = (380, 720)
 DLT_COLOUR = "#d62728"
 SUSPENDED = ("#9a9a9a", "#8d959c")  # accrual suspended (light theme, dark theme)
 TEXT = ("#333333", "#e0e0e0")
+HALO = ("#ffffff", "#15191c")
 BAR = 0.62  # a patient's bar height, in rows
 
 
@@ -56,6 +57,8 @@ class TimelineView:
                              fill_color="colour", fill_alpha=0.85, line_color="colour")
         self.fig.text(x="window_end", y="patient", text="dose_label", source=self.patients, x_offset=4,
                       text_baseline="middle", text_font_size="11px", text_color=TEXT[dark])
+        self.fig.scatter("time", "patient", source=self.dlts, marker="x", size=15, line_width=7,
+                         color=HALO[dark])  # a halo: the red cross reads on either arm's colour
         crosses = self.fig.scatter("time", "patient", source=self.dlts, marker="x", size=13, line_width=3.5,
                                    color=DLT_COLOUR)
         pause = self.fig.hbar(y="lane", left="start", right="end", height=0.5, source=self.suspensions,
