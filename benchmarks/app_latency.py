@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.helpers import JS_COLUMN, free_port, launch, start_serve, stop  # noqa: E402
+from tests.browser.helpers import JS_COLUMN, free_port, launch, open_section, start_serve, stop  # noqa: E402
 
 # Type a value into a truth box as a user would (the widget commits on "change"), then count the ms until the
 # selection plot's ColumnDataSource holds new data.
@@ -34,6 +34,10 @@ JS_CHANGE_AND_TIME = """async ([box, value, arm]) => {
   }
   return performance.now() - t0;
 }"""
+
+
+ONE_ARM = "car4sar-arm-a"
+CLOCK = "car4sar-clock"  # the preset with a clock (Monte Carlo whatever the method: no need to choose it)
 
 
 def percentile(xs: list[float], q: float) -> float:
@@ -62,16 +66,19 @@ def first_widget(browser, url: str) -> tuple[float, float]:
 
 
 def change_latencies(browser, url: str, changes: int, monte_carlo: bool, busy: bool = False,
-                     two_arms: bool = False) -> list[float]:
+                     two_arms: bool = False, preset: str = "car4sar-arm-a") -> list[float]:
     """Milliseconds from a truth edit to new selection data, over `changes` edits.
 
     With `busy`, 200,000 trials are asked for and each edit comes while the last one is still being refined.
-    Single-arm rows use the single-arm preset; `two_arms` edits Arm B on the page's two-arm CAR4SAR-like preset.
+    Single-arm rows use the single-arm preset (or `preset`); `two_arms` edits Arm B on the page's two-arm
+    CAR4SAR-like preset.
     """
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
-    page.goto(url + ("" if two_arms else "?preset=car4sar-arm-a"), wait_until="commit", timeout=120_000)
+    page.goto(url + ("" if two_arms else f"?preset={preset}"), wait_until="commit", timeout=120_000)
     page.wait_for_function("(a) => window.Bokeh && (" + JS_COLUMN + ")(a) !== null",
                            arg=["selection-b" if two_arms else "selection", "value"], timeout=120_000)
+    if busy or monte_carlo:
+        open_section(page, "p1x-section-settings")  # collapsed at first
     if busy:
         page.locator(".p1x-trials input").fill("200000")
         page.locator(".p1x-trials input").press("Enter")
@@ -86,7 +93,12 @@ def change_latencies(browser, url: str, changes: int, monte_carlo: bool, busy: b
             ms = float("inf")
         if i >= 2:  # the first two warm up code paths
             out.append(ms)
-        time.sleep(0.05 if busy or not monte_carlo else 0.6)  # pause (MC: let refinement finish) unless busy
+        if busy or not monte_carlo:
+            time.sleep(0.05)
+        else:  # a first answer from an idle kernel: let the last edit's refinement finish
+            page.wait_for_function("() => !document.querySelector('.p1x-status').textContent.includes('refining')",
+                                   timeout=60_000)
+            time.sleep(0.3)
     page.close()
     return out
 
@@ -120,15 +132,19 @@ def main() -> None:
                                  len(loads)))
                 if preheat:
                     time.sleep(8)
-                    for mc, busy, two, name in (
-                            (False, False, False, "truth edit → plot data (3+3, exact)"),
-                            (True, False, False, "truth edit → plot data (3+3, Monte Carlo 10,000: first answer)"),
-                            (True, True, False, "truth edit during refinement (Monte Carlo 200,000)"),
-                            (False, False, True, "two arms: Arm B truth edit → Arm B plot data (CAR4SAR-like, exact)"),
-                            (True, False, True, "two arms, Monte Carlo 10,000: first answer")):
+                    for mc, busy, two, name, preset in (
+                            (False, False, False, "truth edit → plot data (3+3, exact)", ONE_ARM),
+                            (True, False, False, "truth edit → plot data (3+3, Monte Carlo 10,000: first answer)",
+                             ONE_ARM),
+                            (True, True, False, "truth edit during refinement (Monte Carlo 200,000)", ONE_ARM),
+                            (False, False, True, "two arms: Arm B truth edit → Arm B plot data (CAR4SAR-like, exact)",
+                             ONE_ARM),
+                            (True, False, True, "two arms, Monte Carlo 10,000: first answer", ONE_ARM),
+                            (True, False, False, "with a clock: truth edit → plot data (CAR4SAR-like with a clock: "
+                             "3+3, rolling six, BOIN, TITE-BOIN; 10,000 trials: first answer)", CLOCK)):
                         if args.only not in name:
                             continue
-                        lat = change_latencies(browser, url, args.changes, mc, busy, two)
+                        lat = change_latencies(browser, url, args.changes, mc, busy, two, preset)
                         rows.append((name, f"p50 {percentile(lat, 50):.0f} ms", f"p95 {percentile(lat, 95):.0f} ms",
                                      f"max {max(lat):.0f} ms", len(lat)))
                         time.sleep(8)

@@ -17,6 +17,7 @@ from explorer.app.views.patients import DEEPER, PALE
 from explorer.app.views.style import darker, design_colour
 from explorer.app.views.truth import BAND
 from explorer.core.arms.spec import ARM_DESIGN_OPTIONS
+from explorer.core.clock.spec import TIME_OPTIONS
 from explorer.core.designs import design_classes
 from explorer.core.rule_table import rule_table
 
@@ -124,6 +125,7 @@ def test_a_prior_that_makes_the_start_dose_inadmissible_says_so(app):
 
 # ---- words for people -----------------------------------------------------------------------------------------
 RAW = {o.name for c in design_classes().values() for o in c.options} | {o.name for o in ARM_DESIGN_OPTIONS} | \
+    {o.name for o in TIME_OPTIONS} | \
     {c for o in ARM_DESIGN_OPTIONS for c in o.choices if "_" in c} | \
     {c for cls in design_classes().values() for o in cls.options for c in o.choices if "_" in c}
 
@@ -145,7 +147,9 @@ def visible_labels(widget: W.Widget) -> list[str]:
 
 def test_no_raw_option_name_in_any_visible_label():
     app = ExplorerApp()  # two arms: the arm design's options are on the page too
+    app.settings.trials.value = 300  # the labels, not the numbers, are tested
     tick(app, *design_classes())
+    app.clock.on.value = True  # and the clock's, with its tabs
     labels = visible_labels(app.widget)
     for form in app.designs.forms.values():
         labels += visible_labels(form.widget)

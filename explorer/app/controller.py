@@ -22,6 +22,7 @@ from .controls.design import DesignControls
 from .controls.files import FileControls
 from .controls.ladder import LadderControls
 from .controls.settings import SettingsControls
+from .controls.time import TimeControls
 from .controls.truth import TruthControls
 from .design_panels import DesignPanels
 from .exports import file_stem, with_design_column
@@ -36,6 +37,7 @@ from .report_panel import ReportPanel
 from .result_notes import ResultNotes
 from .result_views import ResultViews
 from .theme import requested_preset, requested_theme
+from .time_panel import TimePanel, clock_notes
 from .titles import TitleFollower
 from .words import design_name
 
@@ -62,11 +64,13 @@ class ExplorerApp:
         self.truth_b = TruthControls(list(first[-1].truth), first[0].labels, seed=2, css="p1x-truthb")
         self.settings = SettingsControls()
         self.designs = DesignControls([first[0].design.method])
+        self.clock = TimeControls()
         self.form = ProtocolForm(self.title, self.arms, self.ladder, self.truth, self.truth_b, self.settings,
-                                 self.designs)
+                                 self.designs, self.clock)
         self.files, self.status, self.general_message = FileControls(), Status(), W.HTML("")
         self.views, self.panels, self.notes = ResultViews(theme), DesignPanels(), ResultNotes()
         self.pathways_panel, self.report_panel = PathwaysPanel(), ReportPanel()
+        self.time_panel = TimePanel(theme)
         self.walkthrough, self.decision_view, self.next_view = self.panels.walkthrough, self.panels.decision, \
             self.panels.next
         self.refinement = Refinement(self._draw, self.status.progress)
@@ -83,6 +87,7 @@ class ExplorerApp:
         for control in (self.truth, self.truth_b, self.designs):
             control.on_change(self.recompute)
         self.arms.on_change(self._on_arms)
+        self.clock.on_change(self._on_arms)  # the clock's tabs come and go as the arms' do
         self.settings.on_change(self._on_settings)
         self.views.truth.on_drag(lambda arm, level, value: (self.truth, self.truth_b)[arm].set_one(level, value))
         self.files.on_upload(self.upload)
@@ -100,7 +105,7 @@ class ExplorerApp:
         header = [[self.preset, self.title, self.files.widget], [self.status.widget, self.presets.note],
                   [self.files.message, self.general_message]]
         self.layout = PageLayout(theme, header, self.form, self.views, self.panels, self.notes.widget,
-                                 self.pathways_panel, self.report_panel)
+                                 self.time_panel, self.pathways_panel, self.report_panel)
         self._arrange()
         self.widget = self.layout.widget
 
@@ -177,18 +182,21 @@ class ExplorerApp:
         cap = protocol.arm_design.max_total if protocol.arm_design is not None else None
         max_ns = [min(d.max_n, cap or d.max_n) for d in designs]  # with two arms, an overall cap may be lower
         self.views.draw(protocol, names, snap, designs[0].acceptable_interval(), max_ns)
+        self.time_panel.draw(protocol, names, snap)
         means = [o.joint.sample_size if o.joint is not None else o.arms[0].sample_size for o in snap.ocs]
         self.notes.show(names, max_ns, means, designs, list(protocol.arms[0].labels))
         if first:
             self.panels.show(protocol, candidates, names)
             self.pathways_panel.show(protocol, candidates, names)
             self.report_panel.show(protocol, file_stem(protocol))
+            self.time_panel.show(protocol, candidates, names)
         if snap.finished:
             self.status.done()
             blocks = [result_as_csv(trial_dict(protocol, oc, c)) for c, oc in zip(candidates, snap.ocs)]
             self.files.set_links(protocol.to_json(), with_design_column([c.method for c in candidates], blocks),
                                  file_stem(protocol))
-        self.status.showing(names, snap.done, snap.total, [NOTE_WORDS.get(n.code, n.message) for n in snap.notes])
+        self.status.showing(names, snap.done, snap.total,
+                            [NOTE_WORDS.get(n.code, n.message) for n in clock_notes(protocol, snap.notes)])
 
     def _show_problems(self, problems: list[Problem], warnings: tuple = ()) -> None:
         self.general_message.value = as_html(self.form.show_problems(problems, warnings))
@@ -224,7 +232,7 @@ class ExplorerApp:
         self.truth_b.set_title(f"Arm {names[1]}")
         self.truth_b.widget.layout.display = "" if two else "none"
         if hasattr(self, "layout"):
-            self.layout.arrange(two)
+            self.layout.arrange(two, self.protocol is not None and self.protocol.time is not None)
 
     def _on_ladder(self, kind: str) -> None:
         if self.form.follow_ladder(kind):

@@ -12,6 +12,7 @@ from .protocol_form import ProtocolForm
 from .report_panel import ReportPanel
 from .result_views import ResultViews
 from .theme import page_css
+from .time_panel import TimePanel
 from .views.embed import PageEditsModel, as_widget
 
 CONTROLS_WIDTH = "340px"
@@ -35,11 +36,12 @@ class PageLayout:
     they come onto the page)."""
 
     def __init__(self, theme: str, header: list[list[W.Widget]], form: ProtocolForm, views: ResultViews,
-                 panels: DesignPanels, notes: W.Widget, pathways: PathwaysPanel | None = None,
+                 panels: DesignPanels, notes: W.Widget, time_panel: TimePanel, pathways: PathwaysPanel | None = None,
                  report: ReportPanel | None = None) -> None:
         """`header`: the widgets of the header's rows (the app's title is put first); `form`: the controls;
         `pathways`, `report`: their panels, as the last tabs."""
         self.views = views
+        self.time_panel = time_panel
         self.panels = panels
         self.notes = notes
         w, t = panels.walkthrough, theme
@@ -49,6 +51,7 @@ class PageLayout:
             "sample_size": as_widget(views.sample_size.layout, t), "trial": as_widget(w.one.layout, t),
             "selection_b": as_widget(views.selection_b.layout, t), "patients_b": as_widget(views.patients_b.layout, t),
             "joint": as_widget(views.joint.fig, t), "trial_arms": as_widget(w.two.layout, t),
+            **{name: as_widget(plot, t) for name, plot in time_panel.plots.items()},
         }
         self.extra_tabs: list[tuple[str, W.Widget]] = []
         if pathways is not None:
@@ -66,6 +69,7 @@ class PageLayout:
                     section("True DLT probability per dose", [form.truth.widget, form.truth_b.widget], True,
                             "p1x-section-truth"),
                     self.two_arm_section,
+                    section("Time: arrivals and DLT window", [form.clock.widget], False, "p1x-section-time"),
                     section("Dose ladder", [form.ladder.widget], False, "p1x-section-ladder"),
                     section("Target, start dose and computing", [form.settings.widget], False,
                             "p1x-section-settings")]
@@ -79,17 +83,18 @@ class PageLayout:
         views.summary.widget.layout = W.Layout(width="100%")  # wider tables scroll inside, never off the page
         self.results = W.VBox([self.top, notes, views.summary.widget, self.tabs],
                               layout=W.Layout(flex="1 1 0", min_width="0")).add_class("p1x-results")
-        self._two: bool | None = None
+        self._shown: tuple[bool, bool] | None = None  # (two arms, with a clock)
         self.widget = W.VBox([W.HTML(page_css(t)), *rows,
                               W.HBox([column, self.results], layout=W.Layout(align_items="flex-start", width="100%"))],
                              layout=W.Layout(padding="0 4px")).add_class("p1x-app")
 
-    def arrange(self, two: bool) -> None:
-        """Show the results of one arm or of two (nothing to do when that is what is shown)."""
-        if self._two == two:
+    def arrange(self, two: bool, timed: bool = False) -> None:
+        """Show the results of one arm or of two, with the clock's tabs first when the trial has one (nothing to do
+        when that is what is shown)."""
+        if self._shown == (two, timed):
             return
-        first = self._two is None
-        self._two = two
+        first = self._shown is None
+        self._shown = (two, timed)
         self.two_arm_section.layout.display = "" if two else "none"
         b, p, w = self.bokeh, self.panels, self.panels.walkthrough
         trial = W.VBox([p.trial_picker.widget, b["trial_arms" if two else "trial"],
@@ -107,6 +112,8 @@ class PageLayout:
                     ("Sample size", W.Box([b["sample_size"]], layout=narrow)),
                     ("Simulated trial", W.Box([trial], layout=narrow)),
                     ("Decision table", p.table_widget), ("What next", p.next_widget)]
+        if timed:
+            tabs = self.time_panel.tabs(self.bokeh, grid) + tabs
         tabs += self.extra_tabs
         self.tabs.children = [c for _, c in tabs]
         for i, (title, _) in enumerate(tabs):

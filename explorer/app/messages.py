@@ -27,6 +27,8 @@ def group_of(path: tuple[str | int, ...]) -> Group:
             return "ladder"
         if rest == "design":
             return ("design", 0)
+        if rest == "time":  # an arm's own DLT window settings: shown with the clock
+            return "time"
         return "arms"
     if head in ("arms", "arm_design"):
         return "arms"
@@ -42,6 +44,8 @@ def group_of(path: tuple[str | int, ...]) -> Group:
         return head
     if head in ("trials", "seed", "method"):
         return "run"
+    if head == "time":
+        return "time"
     return "general"
 
 

@@ -15,8 +15,9 @@ from .controls.arms import ArmControls
 from .controls.design import DesignControls
 from .controls.ladder import LadderControls
 from .controls.settings import SettingsControls
+from .controls.time import TimeControls
 from .controls.truth import TruthControls
-from .messages import as_html, route_problems, route_warnings
+from .messages import as_html, group_of, route_problems, route_warnings
 
 
 @dataclass
@@ -30,12 +31,9 @@ class ProtocolForm:
     truth_b: TruthControls
     settings: SettingsControls
     designs: DesignControls
+    clock: TimeControls
     #: The description of the protocol last shown (a preset's or a file's), kept in the protocol the controls make.
     description: str | None = None
-    #: The clock of the protocol last shown ("time", and each arm's own "time"), kept likewise until the app has
-    #: controls for it.
-    time: dict[str, Any] | None = None
-    arm_times: tuple[dict[str, Any] | None, ...] = ()
 
     def read(self) -> tuple[dict[str, Any], list[Problem]]:
         """The protocol object the controls hold, and problems found reading them (fields as in a protocol file:
@@ -49,14 +47,15 @@ class ProtocolForm:
             arm_design, problems = self.arms.spec()
             truths = (self.truth, self.truth_b)
             out["arms"] = [{"name": n, "truth": t.values()} for n, t in zip(self.arms.names(), truths)]
-            for arm, own in zip(out["arms"], self.arm_times):
+            for arm, own in zip(out["arms"], self.clock.arm_times()):
                 if own:
                     arm["time"] = own
             out["arm_design"] = arm_design
         else:
             out["truth"] = self.truth.values()
-        if self.time is not None:
-            out["time"] = self.time
+        time = self.clock.values()
+        if time is not None:
+            out["time"] = time
         specs = self.designs.specs(len(self.ladder.labels), self.settings.target.value)
         problems += self.designs.shared_problems
         for i, (_, local) in enumerate(specs):
@@ -95,8 +94,8 @@ class ProtocolForm:
         self.title.value = protocol.title or ""
         self.description = protocol.description
         shown = protocol.to_dict()
-        self.time = shown.get("time")
-        self.arm_times = tuple(a.get("time") for a in shown.get("arms", []))
+        self.clock.load(shown.get("time"), tuple(a.get("time") for a in shown.get("arms", [])),
+                        tuple(arm.name or "" for arm in protocol.arms))
         self.ladder.set_ladder(labels, values if has_values else None,  # type: ignore[arg-type]
                                next((d.unit for d in a.doses if d.unit), ""))
         truths = [arm.truth for arm in protocol.arms] * (2 if len(protocol.arms) == 1 else 1)
@@ -122,6 +121,7 @@ class ProtocolForm:
         self.settings.target_message.value = as_html(groups.get("target", []))
         self.settings.start_message.value = as_html(groups.get("start_dose", []))
         self.settings.run_message.value = as_html(groups.get("run", []))
+        self.clock.show_problems([p for p in problems if group_of(p.path) == "time"])
         self.designs.show_problems({g[1]: v for g, v in groups.items() if isinstance(g, tuple)},
                                    groups.get("sample_size", []))
         return groups.get("general", [])

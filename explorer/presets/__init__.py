@@ -10,7 +10,7 @@ from ..core.protocol import Protocol
 from ..core.protocol_file import loads_protocol
 
 #: The presets in menu order; the first opens by default (the two-arm CAR4SAR-like trial that started the project).
-ORDER = ("car4sar-two-arm", "car4sar-arm-a", "five-doses", "all-safe", "all-toxic")
+ORDER = ("car4sar-two-arm", "car4sar-arm-a", "car4sar-clock", "five-doses", "all-safe", "all-toxic")
 
 
 def preset_text(key: str) -> str:

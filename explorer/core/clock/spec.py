@@ -22,22 +22,28 @@ TIME_UNITS = ("days", "weeks", "months", "years", "units")
 TIME_OPTIONS = (
     Option("accrual", "choice", "poisson",
            "inter-arrival times: fixed (1/rate), poisson (exponential, mean 1/rate) or uniform (on 0 to 2/rate)",
-           choices=ACCRUALS),
-    Option("rate", "float", 1.0, "patients arriving per time unit", low=1e-6, high=1e6),
-    Option("dlt_window", "float", 1.0, "the DLT assessment window, in time units", low=1e-9, high=1e6),
+           choices=ACCRUALS, label="Arrivals",
+           choice_labels=("at a steady pace", "at random (Poisson)", "irregular (uniform gaps)")),
+    Option("rate", "float", 1.0, "patients arriving per time unit", low=1e-6, high=1e6, label="Patients per unit"),
+    Option("dlt_window", "float", 1.0, "the DLT assessment window, in time units", low=1e-9, high=1e6,
+           label="DLT window"),
     Option("time_to_dlt", "choice", "uniform",
            "when a DLT happens within the window: uniform (dfcrm) or weibull with late_onset of the DLTs in its "
-           "second half (BF-BOIN, TITEgBOIN)", choices=TIME_TO_DLT),
+           "second half (BF-BOIN, TITEgBOIN)", choices=TIME_TO_DLT, label="When DLTs happen",
+           choice_labels=("evenly over the window", "early or late (Weibull)")),
     Option("late_onset", "float", 0.5, "weibull: the share of DLTs that occur in the second half of the window",
-           low=0.01, high=0.99),
+           low=0.01, high=0.99, label="Share of DLTs late"),
     Option("pending", "choice", "wait",
            "an arrival while the design cannot assign a dose: wait (queues until it can) or lose (referred away, "
-           "not counted)", choices=PENDING),
+           "not counted)", choices=PENDING, label="No dose open: a new patient",
+           choice_labels=("waits for a place", "is referred away")),
     Option("duration", "choice", "window",
            "trial duration ends at: window (the last patient's full DLT window, as dfcrm and TITEgBOIN), decision "
            "(the final decision, once every outcome is known) or accrual (the last patient's start)",
-           choices=DURATIONS),
-    Option("time_unit", "choice", "units", "the label of the time unit in every output", choices=TIME_UNITS),
+           choices=DURATIONS, label="The trial ends at",
+           choice_labels=("the last patient's window", "the final decision", "the last patient's start")),
+    Option("time_unit", "choice", "units", "the label of the time unit in every output", choices=TIME_UNITS,
+           label="Time unit"),
 )
 
 #: The options an arm may set for itself (the rest belong to the shared arrival stream).
