@@ -76,7 +76,6 @@ def page_css(name: str) -> str:
             " .p1x-app .widget-html-content{{line-height:1.4;}} .p1x-status{{margin-right:12px;}}"
             " .p1x-notes{{margin:2px 0 4px 0;}} .p1x-notes div{{margin:1px 0;line-height:1.35;}}"
             " .p1x-table-wrap{{overflow-x:auto;max-width:100%;}}"
-            " .p1x-results .widget-html-content{{min-width:0;}}"  # a wide table scrolls in its wrap, not off the page
             " .p1x-table{{border-collapse:collapse;font-size:14px;font-variant-numeric:tabular-nums;margin:2px 0;}}"
             f" .p1x-table th,.p1x-table td{{padding:3px 9px;border-bottom:1px solid {rule};text-align:right;}}"
             " .p1x-table td{{white-space:nowrap;}}"
