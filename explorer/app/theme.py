@@ -79,7 +79,6 @@ def page_css(name: str) -> str:
             # below 1280 px a narrower controls column and tighter tables keep the summary whole
             " @media (max-width:1279px){{.p1x-controls{{width:290px !important;min-width:290px !important;}}"
             " .p1x-table{{font-size:13px;}} .p1x-table th,.p1x-table td{{padding:3px 5px;}}}}"
-            " .p1x-results .widget-html-content{{min-width:0;}}"  # a wide table scrolls in its wrap, not off the page
             " .p1x-table{{border-collapse:collapse;font-size:14px;font-variant-numeric:tabular-nums;margin:2px 0;}}"
             f" .p1x-table th,.p1x-table td{{padding:3px 9px;border-bottom:1px solid {rule};text-align:right;}}"
             " .p1x-table td{{white-space:nowrap;}}"
