@@ -33,7 +33,7 @@ def test_the_vectorised_mtd_rule_is_the_true_mtd_rule_row_by_row():
     assert (got == -1).any() and (got == 3).any()
 
 
-def _brute_force(n: int, truth: list[float], target: float) -> np.ndarray:
+def brute_force_benchmark(n: int, truth: list[float], target: float) -> np.ndarray:
     """P(select dose k) (last entry: none) by enumerating every patient's DLT pattern over the doses.
 
     A pattern (DLT or not at each dose) has probability the length of the set of tolerances u giving it:
@@ -65,7 +65,7 @@ def _brute_force(n: int, truth: list[float], target: float) -> np.ndarray:
     (5, [0.4, 0.6, 0.8]),             # no acceptable dose: none is the correct answer
 ])
 def test_exact_matches_brute_force_over_every_outcome_pattern(n, truth):
-    ref = _brute_force(n, truth, 0.25)
+    ref = brute_force_benchmark(n, truth, 0.25)
     b = benchmark_exact(n, np.array(truth), 0.25)
     np.testing.assert_allclose(b.selection, ref[:-1], atol=1e-12)
     assert b.no_selection == pytest.approx(ref[-1], abs=1e-12)

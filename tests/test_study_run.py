@@ -4,7 +4,6 @@ and the command line."""
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
 import subprocess
@@ -12,10 +11,10 @@ import sys
 
 import numpy as np
 import pytest
+from test_optimal import brute_force_benchmark
 
 import explorer
 from explorer.core import pipeline
-from explorer.core.oc import true_mtd
 from explorer.core.optimal import benchmark_exact, benchmark_monte_carlo
 from explorer.core.pipeline.benchmark import paired_ratio
 from explorer.core.study import run_study, study_from_dict, summarise
@@ -34,25 +33,6 @@ STUDY = {**ONE, "trials": 500, "study": {
 
 # ---- the benchmark in the pipeline ---------------------------------------------------------------------------------
 
-def _brute_force(n: int, truth: list[float], target: float) -> np.ndarray:
-    """P(the benchmark selects dose k) (last: none) by summing over every patient's DLT pattern across the doses:
-    a pattern has probability the length of the tolerances giving it; the benchmark's estimates are the DLT
-    fractions of the n patients, its choice the true-MTD rule applied to them."""
-    K = len(truth)
-    patterns, probs = [], []
-    for pat in itertools.product([False, True], repeat=K):
-        lo = max([t for t, p in zip(truth, pat) if not p], default=0.0)
-        hi = min([t for t, p in zip(truth, pat) if p], default=1.0)
-        if hi > lo:
-            patterns.append(np.array(pat, dtype=float))
-            probs.append(hi - lo)
-    out = np.zeros(K + 1)
-    for combo in itertools.product(range(len(patterns)), repeat=n):
-        k = true_mtd(sum(patterns[i] for i in combo) / n, target)
-        out[K if k is None else k] += math.prod(probs[i] for i in combo)
-    return out
-
-
 def test_the_benchmark_of_an_exact_run_is_the_direct_computation():
     # every design exact (BOIN with 4 patients in cohorts of 1): the benchmark is exact, n = 4
     p = protocol_from_dict({**ONE, "truth": [0.1, 0.3, 0.5], "doses": ["a", "b", "c"], "method": "exact",
@@ -60,7 +40,7 @@ def test_the_benchmark_of_an_exact_run_is_the_direct_computation():
     snap = pipeline.run(p, p.candidates(), benchmark=True)
     b = snap.benchmark
     assert b.method == "exact" and b.n == 4
-    want = _brute_force(4, [0.1, 0.3, 0.5], 0.25)
+    want = brute_force_benchmark(4, [0.1, 0.3, 0.5], 0.25)
     np.testing.assert_allclose([*b.selection, b.no_selection], want, atol=1e-12)
     assert b.pcs == pytest.approx(want[1], abs=1e-12)
     for oc, (ratio, se) in zip(snap.ocs, snap.versus_benchmark):
