@@ -228,7 +228,7 @@ def _scenarios(raw: Any, p: Protocol, problems: list[Problem]) -> list[Scenario]
                 near = difflib.get_close_matches(k, SCENARIO_KEYS + ("mtd_at", "random"), n=1)
                 hint = f' Did you mean "{near[0]}"?' if near else ""
                 problems.append(Problem(f"{at}.{k}", f'"{k}" is not a scenario key.{hint} Valid keys: '
-                                                     f"{', '.join(SCENARIO_KEYS)} (or a generator).'"))
+                                                     f"{', '.join(SCENARIO_KEYS)} (or a generator)."))
         name = item.get("name", f"scenario {i + 1}")
         if not isinstance(name, str) or not name.strip():
             problems.append(Problem(f"{at}.name", f"{show(name)} is not a name; give text such as \"steep\"."))
