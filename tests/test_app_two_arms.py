@@ -80,7 +80,11 @@ def test_switching_between_one_and_two_arms():
     assert not app.arms.two and app.views.truth.points_b.data["y"] == []
     assert app.truth_b.widget.layout.display == "none"
     one = values(app.views.selection)
+    seen = []  # what Arm B's plot widget holds at the moment it comes onto the page (its view is made from it)
+    app.layout.top.observe(lambda _: seen.append(str(app.layout.bokeh["selection_b"].render_bundle["docs_json"])),
+                           "children")
     app.arms.count.value = 2
+    assert seen and f"{values(app.views.selection_b)[1]!r}"[:12] in seen[0]
     assert app.truth_b.widget.layout.display == ""
     assert app.protocol.arm_design is not None
     assert app.views.truth.points_b.data["y"] == app.truth.values()  # Arm B starts as a copy of Arm A

@@ -93,7 +93,8 @@ class PageLayout:
         when that is what is shown)."""
         if self._shown == (two, timed):
             return
-        first = self._shown is None
+        if self._shown is not None:  # plots not on the page took no patches: send their whole state before they
+            self.refresh()  # show, so their views are made from the current data (never an empty first frame)
         self._shown = (two, timed)
         self.two_arm_section.layout.display = "" if two else "none"
         b, p, w = self.bokeh, self.panels, self.panels.walkthrough
@@ -119,8 +120,6 @@ class PageLayout:
         for i, (title, _) in enumerate(tabs):
             self.tabs.set_title(i, title)
         self.tabs.selected_index = 0
-        if not first:  # plots not on the page took no patches: send their whole state before they show
-            self.refresh()
 
     def refresh(self) -> None:
         """Send every plot's whole current state as widget state (changes made before a Voila page connected,

@@ -80,7 +80,10 @@ def test_switching_to_two_arms_shows_arm_b_with_current_data(page, voila_url, tm
            "arms": [{"name": "A", "truth": [0.05, 0.12, 0.25, 0.45]}, {"name": "B", "truth": [0.05, 0.12, 0.25, 0.45]}],
            "arm_design": {}}
     expected = run_protocol(protocol_from_dict(raw))
-    b = wait_for_change(page, SELECTION_B, None, timeout=30_000)
+    wait_for_change(page, SELECTION_B, None, timeout=30_000)  # the plot comes onto the page with data at once
+    assert column(page, *SELECTION_B) != []
+    expect(page.locator(".p1x-status")).to_contain_text("10,000 of 10,000 trials", timeout=60_000)
+    b = column(page, *SELECTION_B)
     np.testing.assert_allclose(b, selection(expected, 1), atol=1e-12)
     box = page.locator(".p1x-truthb-3 input")
     box.fill("0.6")
