@@ -151,6 +151,8 @@ def test_no_raw_option_name_in_any_visible_label():
     tick(app, *design_classes())
     app.clock.on.value = True  # and the clock's, with its tabs
     labels = visible_labels(app.widget)
+    for content in app.layout.tab_contents:  # tabs not opened yet are filled when first shown
+        labels += visible_labels(content)
     for form in app.designs.forms.values():
         labels += visible_labels(form.widget)
     assert len(labels) > 80
@@ -183,6 +185,19 @@ def test_every_metric_column_has_a_tooltip_and_acceptable_explains_correct(app):
     tips = dict((h, t) for t, h in heads)
     assert "closest to the target" in tips["Correct MTD"]
     assert "correct selection can be higher than acceptable selection" in tips["Acceptable dose"]
+
+
+def test_a_tab_gets_its_content_and_its_plots_current_state_when_first_shown(app):
+    tabs, layout = app.layout.tabs, app.layout
+    assert tabs.children[0].children == (layout.tab_contents[0],)
+    assert not any(box.children for box in tabs.children[1:])  # the browser draws no tab nobody opened
+    app.truth.boxes[3].value = 0.9  # while the sample size plot is off the page
+    built = str(layout.bokeh["sample_size"].render_bundle["docs_json"])
+    p_mode = repr(max(app.views.sample_size.points.data["p"]))[:10]  # P(the commonest sample size)
+    assert p_mode not in built
+    tabs.selected_index = list(tabs.titles).index("Sample size")
+    assert tabs.children[tabs.selected_index].children == (layout.tab_contents[tabs.selected_index],)
+    assert p_mode in str(layout.bokeh["sample_size"].render_bundle["docs_json"])
 
 
 def test_the_upload_button_has_no_counter():

@@ -84,6 +84,7 @@ class PageLayout:
         self.results = W.VBox([self.top, notes, views.summary.widget, self.tabs],
                               layout=W.Layout(flex="1 1 0", min_width="0")).add_class("p1x-results")
         self._shown: tuple[bool, bool] | None = None  # (two arms, with a clock)
+        self.tab_contents: list[W.Widget] = []  # each tab's content, put into it when first shown
         self.widget = W.VBox([W.HTML(page_css(t)), *rows,
                               W.HBox([column, self.results], layout=W.Layout(align_items="flex-start", width="100%"))],
                              layout=W.Layout(padding="0 4px")).add_class("p1x-app")
@@ -93,8 +94,7 @@ class PageLayout:
         when that is what is shown)."""
         if self._shown == (two, timed):
             return
-        if self._shown is not None:  # plots not on the page took no patches: send their whole state before they
-            self.refresh()  # show, so their views are made from the current data (never an empty first frame)
+        first = self._shown is None
         self._shown = (two, timed)
         self.two_arm_section.layout.display = "" if two else "none"
         b, p, w = self.bokeh, self.panels, self.panels.walkthrough
@@ -102,13 +102,13 @@ class PageLayout:
                         W.HBox([w.another, w.outcome], layout=W.Layout(align_items="center"))])
         narrow = W.Layout(max_width="900px", width="100%")
         if two:
-            self.top.children = [grid([b["truth"], b["selection"], b["selection_b"]], 3)]
+            top = grid([b["truth"], b["selection"], b["selection_b"]], 3)
             tabs = [("Patients", grid([b["patients"], b["patients_b"]], 2)),
                     ("Sample size", W.Box([b["sample_size"]], layout=narrow)),
                     ("Both arms", grid([b["joint"], self.views.joint.table], 2)),
                     ("Simulated trial", trial), ("Decision table", p.table_widget), ("What next", p.next_widget)]
         else:
-            self.top.children = [grid([b["truth"], b["selection"]], 2)]
+            top = grid([b["truth"], b["selection"]], 2)
             tabs = [("Patients", W.Box([b["patients"]], layout=narrow)),
                     ("Sample size", W.Box([b["sample_size"]], layout=narrow)),
                     ("Simulated trial", W.Box([trial], layout=narrow)),
@@ -116,13 +116,47 @@ class PageLayout:
         if timed:
             tabs = self.time_panel.tabs(self.bokeh, grid) + tabs
         tabs += self.extra_tabs
-        self.tabs.children = [c for _, c in tabs]
+        if not first:
+            self._send_state(top)
+        self.top.children = [top]
+        self.tab_contents = [c for _, c in tabs]
+        self.tabs.unobserve(self._fill_tab, "selected_index")
+        self.tabs.children = [W.VBox(layout=W.Layout(width="100%")) for _ in tabs]
         for i, (title, _) in enumerate(tabs):
             self.tabs.set_title(i, title)
         self.tabs.selected_index = 0
+        self._fill_tab()
+        self.tabs.observe(self._fill_tab, "selected_index")
+
+    def _fill_tab(self, _change: object = None) -> None:
+        """Put the selected tab's content into it the first time it is shown, its plots with their current state:
+        a browser draws every child of a tab at once, so tabs nobody opens would cost each page their plots."""
+        i = self.tabs.selected_index
+        if i is None or i >= len(self.tab_contents) or self.tabs.children[i].children:
+            return
+        self._send_state(self.tab_contents[i])
+        self.tabs.children[i].children = [self.tab_contents[i]]
+
+    def _send_state(self, root: W.Widget) -> None:
+        """Send the whole current state of the plots in `root` before it comes onto the page: plots not on the page
+        took no patches, and their views are made from this state (never an empty or stale first frame)."""
+        for bw in self.bokeh.values():
+            if _contains(root, bw):
+                bw.update_from_model(bw._model)
 
     def refresh(self) -> None:
         """Send every plot's whole current state as widget state (changes made before a Voila page connected,
         e.g. by later notebook cells, travel as patches that page never sees)."""
         for bw in self.bokeh.values():
             bw.update_from_model(bw._model)
+
+
+def _contains(root: W.Widget, widget: W.Widget) -> bool:
+    """Whether `widget` is `root` or inside it."""
+    todo = [root]
+    while todo:
+        w = todo.pop()
+        if w is widget:
+            return True
+        todo += list(getattr(w, "children", ()))
+    return False
