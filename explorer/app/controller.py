@@ -4,73 +4,45 @@ the notes each live in their own module."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import ipywidgets as W
 
-from ..core.errors import EXACT_OVER_AUTO_BUDGET, Problem, ProtocolError
-from ..core.outputs import trial_dict
+from ..core.errors import Problem, ProtocolError
 from ..core.pipeline import Snapshot
 from ..core.protocol import Candidate, Protocol
-from ..core.protocol_file import load_protocol, loads_protocol
-from ..presets import ORDER, find_preset, preset
-from ..reports import result_as_csv
-from .controls.arms import ArmControls
-from .controls.design import DesignControls
+from ..presets import ORDER, find_preset
 from .controls.files import FileControls
-from .controls.ladder import LadderControls
-from .controls.settings import SettingsControls
-from .controls.time import TimeControls
-from .controls.truth import TruthControls
-from .design_panels import DesignPanels
-from .exports import file_stem, with_design_column
+from .drawing import SnapshotDrawing
 from .layout import PageLayout
 from .messages import as_html
-from .pathways_panel import PathwaysPanel
 from .preset_menu import PresetMenu
 from .progress import Status
 from .protocol_form import ProtocolForm
+from .protocols_in import ProtocolsIn, preset_protocol
 from .refinement import Refinement
-from .report_panel import ReportPanel
-from .result_notes import ResultNotes
-from .result_views import ResultViews
-from .theme import requested_preset, requested_theme
-from .time_panel import TimePanel, clock_notes
 from .titles import TitleFollower
 from .words import design_name
 
-PROTOCOL_ENV = "PHASE1_EXPLORER_PROTOCOL"
-NOTE_WORDS = {EXACT_OVER_AUTO_BUDGET: "Choose exact under Compute to enumerate anyway (slower)."}
 
-
-class ExplorerApp:
+class ExplorerApp(ProtocolsIn):
     """The whole app; `widget` is what the notebook displays. Set control values and read the views' sources."""
 
     def __init__(self, protocol: Protocol | None = None, theme: str = "light", preset: str | None = None) -> None:
         self.theme = theme
         self.opened_preset = preset  # key or title as asked (None: the default), to tell whether a page wants another
         key = find_preset(preset) or ORDER[0]
-        first = _preset(key).arms
-        self.title = W.Text(value="", description="Title", style={"description_width": "initial"},
-                            layout=W.Layout(flex="1 1 18em", min_width="14em")).add_class("p1x-title-box")
+        self.form = f = ProtocolForm.showing(preset_protocol(key).arms)
+        self.title, self.arms, self.ladder, self.truth, self.truth_b = f.title, f.arms, f.ladder, f.truth, f.truth_b
+        self.settings, self.designs, self.clock = f.settings, f.designs, f.clock
         self.presets = PresetMenu(key)
         self.preset = self.presets.menu
         self.titles = TitleFollower(self.title)
-        self.arms = ArmControls()
-        self.ladder = LadderControls(first[0].labels)
-        self.truth = TruthControls(list(first[0].truth), first[0].labels)
-        self.truth_b = TruthControls(list(first[-1].truth), first[0].labels, seed=2, css="p1x-truthb")
-        self.settings = SettingsControls()
-        self.designs = DesignControls([first[0].design.method])
-        self.clock = TimeControls()
-        self.form = ProtocolForm(self.title, self.arms, self.ladder, self.truth, self.truth_b, self.settings,
-                                 self.designs, self.clock)
         self.files, self.status, self.general_message = FileControls(), Status(), W.HTML("")
-        self.views, self.panels, self.notes = ResultViews(theme), DesignPanels(), ResultNotes()
-        self.pathways_panel, self.report_panel = PathwaysPanel(), ReportPanel()
-        self.time_panel = TimePanel(theme)
+        self.drawing = d = SnapshotDrawing(theme, self.files, self.status)
+        self.views, self.panels, self.notes, self.time_panel = d.views, d.panels, d.notes, d.time_panel
+        self.pathways_panel, self.report_panel = d.pathways_panel, d.report_panel
         self.walkthrough, self.decision_view, self.next_view = self.panels.walkthrough, self.panels.decision, \
             self.panels.next
         self.refinement = Refinement(self._draw, self.status.progress)
@@ -104,31 +76,9 @@ class ExplorerApp:
         self.refinement.background = True
         header = [[self.preset, self.title, self.files.widget], [self.status.widget, self.presets.note],
                   [self.files.message, self.general_message]]
-        self.layout = PageLayout(theme, header, self.form, self.views, self.panels, self.notes.widget,
-                                 self.time_panel, self.pathways_panel, self.report_panel)
+        self.layout = PageLayout(theme, header, self.form, self.drawing)
         self._arrange()
         self.widget = self.layout.widget
-
-    @classmethod
-    def from_environment(cls, theme: str = "light", preset: str | None = None) -> ExplorerApp:
-        """The app with the protocol named by $PHASE1_EXPLORER_PROTOCOL (set by `phase1-explorer serve`), if any;
-        a preset asked for by key or title (the page's ?preset=) comes first."""
-        path = os.environ.get(PROTOCOL_ENV)
-        if path and find_preset(preset) is None:
-            try:
-                return cls(load_protocol(path), theme=theme)
-            except ProtocolError as e:
-                app = cls(theme=theme)
-                app.files.message.value = as_html([f"{path}: {p}" for p in e.problems])
-                return app
-        return cls(theme=theme, preset=preset)
-
-    def matching_page(self) -> ExplorerApp:
-        """This app, or a new one if the page asked for another theme or preset (?theme=dark&preset=car4sar-arm-a)."""
-        theme, asked = requested_theme(), requested_preset()
-        if theme == self.theme and asked == self.opened_preset:
-            return self
-        return type(self).from_environment(theme=theme, preset=asked)
 
     def refresh(self) -> None:
         """Send every plot's whole state to the page (see PageLayout.refresh)."""
@@ -175,54 +125,13 @@ class ExplorerApp:
         self.refinement.resume()
 
     def _draw(self, snap: Snapshot, first: bool = False) -> None:
-        protocol, candidates, names = self.protocol, self.candidates, self.names
-        assert protocol is not None and snap.ocs is not None
+        assert self.protocol is not None
         self.snapshot = snap
-        designs = [protocol.arms[0].build_design(protocol.target, c.designs[0]) for c in candidates]
-        cap = protocol.arm_design.max_total if protocol.arm_design is not None else None
-        max_ns = [min(d.max_n, cap or d.max_n) for d in designs]  # with two arms, an overall cap may be lower
-        self.views.draw(protocol, names, snap, designs[0].acceptable_interval(), max_ns)
-        self.time_panel.draw(protocol, names, snap)
-        means = [o.joint.sample_size if o.joint is not None else o.arms[0].sample_size for o in snap.ocs]
-        self.notes.show(names, max_ns, means, designs, list(protocol.arms[0].labels))
-        if first:
-            self.panels.show(protocol, candidates, names)
-            self.pathways_panel.show(protocol, candidates, names)
-            self.report_panel.show(protocol, file_stem(protocol))
-            self.time_panel.show(protocol, candidates, names)
-        if snap.finished:
-            self.status.done()
-            blocks = [result_as_csv(trial_dict(protocol, oc, c)) for c, oc in zip(candidates, snap.ocs)]
-            self.files.set_links(protocol.to_json(), with_design_column([c.method for c in candidates], blocks),
-                                 file_stem(protocol))
-        self.status.showing(names, snap.done, snap.total,
-                            [NOTE_WORDS.get(n.code, n.message) for n in clock_notes(protocol, snap.notes)])
+        self.drawing.draw(self.protocol, self.candidates, self.names, snap, first)
 
     def _show_problems(self, problems: list[Problem], warnings: tuple = ()) -> None:
         self.general_message.value = as_html(self.form.show_problems(problems, warnings))
         self.problems = problems
-
-    # ---- protocols in, from presets and files ------------------------------------------------
-    def apply_preset(self, key: str) -> None:
-        """Load a preset scenario (by key)."""
-        self.apply_protocol(_preset(key), preset=key)
-
-    def apply_protocol(self, protocol: Protocol, preset: str | None = None) -> None:
-        """Show a protocol in the controls (a preset, an uploaded file, or the one `serve` was given)."""
-        with self.batch():
-            self.form.show(protocol)
-            self.presets.shown(preset, protocol)
-            self.titles.loaded([design_name(m) for m in self.designs.picked()])
-        self._arrange()
-
-    def upload(self, content: bytes, name: str) -> None:
-        """Restore a session from protocol JSON; a bad file shows the validator's messages and changes nothing."""
-        try:
-            self.apply_protocol(loads_protocol(content, name))
-        except ProtocolError as e:
-            self.files.message.value = as_html([f"{name}: {p}" for p in e.problems])
-            return
-        self.files.message.value = f'<span class="p1x-note">Opened {name}.</span>'
 
     # ---- reacting to controls ------------------------------------------------------------
     def _arrange(self) -> None:
@@ -251,6 +160,3 @@ class ExplorerApp:
         if not self._batch:  # a batch (preset, upload) arranges after its recompute
             self._arrange()  # after recomputing, so plots coming onto the page carry the new results
 
-
-def _preset(key: str) -> Protocol:
-    return preset(key)

@@ -6,13 +6,9 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from .design_panels import DesignPanels
-from .pathways_panel import PathwaysPanel
+from .drawing import SnapshotDrawing
 from .protocol_form import ProtocolForm
-from .report_panel import ReportPanel
-from .result_views import ResultViews
 from .theme import page_css
-from .time_panel import TimePanel
 from .views.embed import PageEditsModel, as_widget
 
 CONTROLS_WIDTH = "340px"
@@ -35,11 +31,11 @@ class PageLayout:
     """The page's widget tree; `arrange(two)` shows one arm's results or both arms' (sending the plots' state when
     they come onto the page)."""
 
-    def __init__(self, theme: str, header: list[list[W.Widget]], form: ProtocolForm, views: ResultViews,
-                 panels: DesignPanels, notes: W.Widget, time_panel: TimePanel, pathways: PathwaysPanel | None = None,
-                 report: ReportPanel | None = None) -> None:
+    def __init__(self, theme: str, header: list[list[W.Widget]], form: ProtocolForm, drawing: SnapshotDrawing) -> None:
         """`header`: the widgets of the header's rows (the app's title is put first); `form`: the controls;
-        `pathways`, `report`: their panels, as the last tabs."""
+        `drawing`: the views, panels and notes that show results (pathways and report as the last tabs)."""
+        views, panels, time_panel = drawing.views, drawing.panels, drawing.time_panel
+        pathways, report, notes = drawing.pathways_panel, drawing.report_panel, drawing.notes.widget
         self.views = views
         self.time_panel = time_panel
         self.panels = panels
@@ -54,11 +50,9 @@ class PageLayout:
             **{name: as_widget(plot, t) for name, plot in time_panel.plots.items()},
         }
         self.extra_tabs: list[tuple[str, W.Widget]] = []
-        if pathways is not None:
-            self.bokeh["pathways"] = as_widget(pathways.tree.layout, t)
-            self.extra_tabs.append(("Pathways", W.VBox([pathways.controls, self.bokeh["pathways"]])))
-        if report is not None:
-            self.extra_tabs.append(("Report", report.widget))
+        self.bokeh["pathways"] = as_widget(pathways.tree.layout, t)
+        self.extra_tabs.append(("Pathways", W.VBox([pathways.controls, self.bokeh["pathways"]])))
+        self.extra_tabs.append(("Report", report.widget))
         for name, bw in self.bokeh.items():
             bw.layout = W.Layout(width="100%", min_width="0")
             bw.add_class(f"p1x-plot-{name.replace('_', '-')}")

@@ -9,7 +9,7 @@ from typing import Any
 import ipywidgets as W
 
 from ..core.errors import Notice, Problem, ProtocolError
-from ..core.protocol import Protocol
+from ..core.protocol import Arm, Protocol
 from ..core.validation import protocol_from_dict
 from .controls.arms import ArmControls
 from .controls.design import DesignControls
@@ -34,6 +34,16 @@ class ProtocolForm:
     clock: TimeControls
     #: The description of the protocol last shown (a preset's or a file's), kept in the protocol the controls make.
     description: str | None = None
+
+    @classmethod
+    def showing(cls, arms: tuple[Arm, ...]) -> ProtocolForm:
+        """New controls that start from these arms' ladder, truths and design (the title box empty)."""
+        title = W.Text(value="", description="Title", style={"description_width": "initial"},
+                       layout=W.Layout(flex="1 1 18em", min_width="14em")).add_class("p1x-title-box")
+        labels = arms[0].labels
+        return cls(title, ArmControls(), LadderControls(labels), TruthControls(list(arms[0].truth), labels),
+                   TruthControls(list(arms[-1].truth), labels, seed=2, css="p1x-truthb"), SettingsControls(),
+                   DesignControls([arms[0].design.method]), TimeControls())
 
     def read(self) -> tuple[dict[str, Any], list[Problem]]:
         """The protocol object the controls hold, and problems found reading them (fields as in a protocol file:
