@@ -5,6 +5,7 @@ latency (p50/p95) while all N pages are open and editing, the server's peak memo
 kernels), and the kernels still alive 60 s after the pages close.
 
 Run: .venv/bin/python benchmarks/room.py [--pages 1 10 30] [--pool 10] [--edits 4] [--serve-arg=--cull-idle=120]
+     .venv/bin/python benchmarks/room.py --wire ...   (no browser: each page only asks what a browser would ask)
      .venv/bin/python benchmarks/room.py --url http://127.0.0.1:8866/ --pid PID   (a server already running)
 The server is started from a temporary folder (as a user would, away from the checkout) in its own process group.
 """
@@ -203,6 +204,51 @@ async def room(url: str, pid: int | None, pages: int, gap: float, edits: int, ti
         for context, _ in opened:
             await context.close()
         await browser.close()
+    return _after_closing(pid, sampler, pages, results, lat, after)
+
+
+async def room_on_wire(url: str, pid: int | None, pages: int, gap: float, edits: int, timeout: float,
+                       after: float) -> dict:
+    """As `room`, with each page on the wire only (benchmarks/wire_page.py): the server's side of a room whose
+    browsers draw on the participants' own laptops."""
+    from wire_page import WirePage
+
+    sampler = MemorySampler(pid) if pid else None
+    if sampler:
+        sampler.start()
+    results = [{"widget": None, "plots": None, "errors": []} for _ in range(pages)]
+    opened = [WirePage(url) for _ in range(pages)]
+
+    async def one(i: int) -> None:
+        try:
+            results[i]["widget"] = results[i]["plots"] = await opened[i].open(timeout)
+        except Exception as e:
+            results[i]["errors"].append(f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
+
+    async def edit_wire(i: int, rng: random.Random) -> list[float]:
+        out = []
+        for k in range(edits):
+            await asyncio.sleep(rng.uniform(1.0, 3.0))
+            ms = await opened[i].edit(round(0.10 + 0.003 * ((i * 7 + k) % 25), 3))
+            out.append(float("inf") if ms is None else ms)
+        return out
+
+    tasks = []
+    for i in range(pages):
+        tasks.append(asyncio.create_task(one(i)))
+        await asyncio.sleep(gap)
+    await asyncio.gather(*tasks)
+    rendered = [i for i, r in enumerate(results) if r["plots"] is not None]
+    rng = random.Random(1)
+    lat = await asyncio.gather(*(edit_wire(i, random.Random(rng.random())) for i in rendered))
+    await asyncio.gather(*(page.close() for page in opened))
+    return _after_closing(pid, sampler, pages, results, lat, after)
+
+
+def _after_closing(pid: int | None, sampler: MemorySampler | None, pages: int, results: list[dict],
+                   lat: list[list[float]], after: float) -> dict:
+    """Wait `after` seconds once the pages are closed; what was measured."""
+    rendered = [r for r in results if r["plots"] is not None]
     closed = time.perf_counter()
     if sampler:
         sampler.stopped.set()
@@ -244,6 +290,9 @@ def main() -> None:
     ap.add_argument("--serve-arg", action="append", default=[], help="an extra `serve` argument (repeatable)")
     ap.add_argument("--url", help="measure a server already running at this address")
     ap.add_argument("--pid", type=int, help="with --url: the server's process id (for memory and kernels)")
+    ap.add_argument("--wire", action="store_true",
+                    help="pages on the wire only, no browser: the server's side of a room whose browsers are the "
+                         "participants' own (first widget = every widget's state received)")
     args = ap.parse_args()
 
     print(f"load average before: {os.getloadavg()[0]:.2f}; serve {' '.join(args.serve_arg)}", file=sys.stderr)
@@ -255,7 +304,7 @@ def main() -> None:
             url, pid = (args.url, args.pid) if args.url else (server.url, server.proc.pid)
             if not args.url:
                 settle(pid, args.pool, args.settle)
-            r = room(url, pid, n, args.gap, args.edits, args.timeout, args.after)
+            r = (room_on_wire if args.wire else room)(url, pid, n, args.gap, args.edits, args.timeout, args.after)
             r = asyncio.run(r)
             rows.append(row(r))
             print(rows[-1], file=sys.stderr)

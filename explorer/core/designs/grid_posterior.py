@@ -84,12 +84,14 @@ class GridPosterior:
         remembered = first.size <= MEMO_LOOKUPS
         todo = np.arange(first.size)
         if remembered:
-            names = [row.tobytes() for row in np.ascontiguousarray(key[first], dtype=np.int16)]
-            hits = [self._memo.get(name) for name in names]
-            todo = np.array([i for i, h in enumerate(hits) if h is None], dtype=np.int64)
-            done = [i for i, h in enumerate(hits) if h is not None]
-            if done:
-                out[done] = np.array([hits[i] for i in done])
+            rows16 = np.ascontiguousarray(key[first], dtype=np.int16)
+            names = rows16.view(np.dtype((np.void, rows16.shape[1] * 2))).ravel().tolist()  # one bytes per row
+            if self._memo:  # (an empty memo: a run's first chunk, or its only one)
+                hits = list(map(self._memo.get, names))
+                done = [i for i, h in enumerate(hits) if h is not None]
+                if done:
+                    todo = np.setdiff1d(todo, done, assume_unique=True)
+                    out[done] = np.array([hits[i] for i in done])
         step = max(1, CHUNK_CELLS // self.table.shape[1])
         with _blas().limit(limits=1, user_api="blas"):
             for i in range(0, todo.size, step):
@@ -97,5 +99,5 @@ class GridPosterior:
                 rows = first[at]
                 out[at] = self.weights(n[rows], x[rows]) @ functionals
         if remembered:
-            self._memo.update((names[i], out[i]) for i in todo)
+            self._memo.update(zip([names[i] for i in todo.tolist()], out[todo]))
         return out[inverse]
