@@ -241,7 +241,9 @@ async def room_on_wire(url: str, pid: int | None, pages: int, gap: float, edits:
     rendered = [i for i, r in enumerate(results) if r["plots"] is not None]
     rng = random.Random(1)
     lat = await asyncio.gather(*(edit_wire(i, random.Random(rng.random())) for i in rendered))
-    await asyncio.gather(*(page.close() for page in opened))
+    for r, problem in zip(results, await asyncio.gather(*(page.close() for page in opened))):
+        if problem:
+            r["errors"].append(problem)
     return _after_closing(pid, sampler, pages, results, lat, after)
 
 

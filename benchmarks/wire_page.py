@@ -16,17 +16,21 @@ import time
 import uuid
 from typing import Any
 
+from ipywidgets.widgets.widget import __control_protocol_version__ as CONTROL_VERSION
+from ipywidgets.widgets.widget import __protocol_version__ as WIDGET_VERSION
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.websocket import websocket_connect
+
+AsyncHTTPClient.configure(None, max_clients=1000)  # a room's pages at once (tornado queues beyond 10 by default)
 
 CONTROL = "jupyter.widget.control"
 
 
-def _message(msg_type: str, content: dict[str, Any], session: str) -> dict[str, Any]:
-    """A shell message as the page's kernel connection sends it."""
+def _message(msg_type: str, content: dict[str, Any], session: str, version: str) -> dict[str, Any]:
+    """A shell message as the page's kernel connection sends it (`version`: of the widget protocol spoken)."""
     return {"header": {"msg_id": uuid.uuid4().hex, "username": "room", "session": session, "msg_type": msg_type,
                        "version": "5.3", "date": ""},
-            "parent_header": {}, "metadata": {"version": "2.1.0"}, "content": content, "channel": "shell",
+            "parent_header": {}, "metadata": {"version": version}, "content": content, "channel": "shell",
             "buffers": []}
 
 
@@ -46,7 +50,7 @@ class WirePage:
         self.url = url
         self.session = uuid.uuid4().hex
         self.ws: Any = None
-        self.kernel = ""
+        self.kernel = self.base = ""
         self.cookie = ""
         self.box = self.plot = ""
         self.patches: asyncio.Queue[float] = asyncio.Queue()
@@ -62,15 +66,15 @@ class WirePage:
             raise RuntimeError("no kernel id in the page")
         self.kernel = found.group(1)
         self.cookie = "; ".join(c.split(";")[0] for c in page.headers.get_list("Set-Cookie"))
-        base = page.effective_url.split("/voila/")[0]
+        self.base = base = page.effective_url.split("/voila/")[0]  # after `/`'s redirect to the notebook
         ws_url = base.replace("http", "ws", 1) + f"/api/kernels/{self.kernel}/channels?session_id={self.session}"
         self.ws = await websocket_connect(HTTPRequest(ws_url, headers={"Cookie": self.cookie}),
                                           max_message_size=1 << 30)
         self.states = asyncio.get_running_loop().create_future()
         self._reader = asyncio.create_task(self._read())
         control = uuid.uuid4().hex
-        await self._send("comm_open", {"comm_id": control, "target_name": CONTROL, "data": {}})
-        await self._send("comm_msg", {"comm_id": control, "data": {"method": "request_states"}})
+        await self._send("comm_open", {"comm_id": control, "target_name": CONTROL, "data": {}}, CONTROL_VERSION)
+        await self._send("comm_msg", {"comm_id": control, "data": {"method": "request_states"}}, CONTROL_VERSION)
         states = await asyncio.wait_for(self.states, timeout)
         for model_id, s in states.items():
             classes = s.get("state", {}).get("_dom_classes", [])
@@ -95,25 +99,28 @@ class WirePage:
             return None
         return (t - t0) * 1e3
 
-    async def close(self) -> None:
-        """As a closed tab: the page's shutdown request, then the socket closed."""
+    async def close(self) -> str | None:
+        """As a closed tab: the page's shutdown request, then the socket closed; what went wrong, if anything."""
         xsrf = re.search(r"_xsrf=([^;]+)", self.cookie)
-        base = self.url.split("/voila/")[0]
+        problem = None
         if self.kernel:
             try:
-                await AsyncHTTPClient().fetch(
-                    HTTPRequest(f"{base}/voila/api/shutdown/{self.kernel}", method="POST", body="",
+                answer = await AsyncHTTPClient().fetch(
+                    HTTPRequest(f"{self.base}/voila/api/shutdown/{self.kernel}", method="POST", body="",
                                 headers={"Cookie": self.cookie, "X-XSRFToken": xsrf.group(1) if xsrf else ""}),
                     raise_error=False)
-            except OSError:
-                pass
+                if answer.code >= 400:
+                    problem = f"shutdown answered {answer.code}"
+            except OSError as e:
+                problem = f"shutdown failed: {e}"
         if self._reader:
             self._reader.cancel()
         if self.ws:
             self.ws.close()
+        return problem
 
-    async def _send(self, msg_type: str, content: dict[str, Any]) -> None:
-        await self.ws.write_message(json.dumps(_message(msg_type, content, self.session)))
+    async def _send(self, msg_type: str, content: dict[str, Any], version: str = WIDGET_VERSION) -> None:
+        await self.ws.write_message(json.dumps(_message(msg_type, content, self.session, version)))
 
     async def _read(self) -> None:
         while True:
