@@ -19,7 +19,8 @@ MEDIANS = ("duration-quantiles", "x")  # each design's median duration, then its
 
 def test_changing_the_dlt_window_changes_the_duration_plot(page, voila_url, tmp_path):
     open_app(page, voila_url, preset=CLOCK)
-    page.wait_for_function("(a) => (" + JS_COLUMN + ")(a) !== null", arg=list(DURATION), timeout=60_000)
+    # the timeline is the first tab, the one on the page at load (a tab's plots come onto it when it is opened)
+    page.wait_for_function("(a) => (" + JS_COLUMN + ")(a) !== null", arg=["timeline", "start"], timeout=60_000)
     open_section(page, "p1x-section-time")
     box = page.locator(".p1x-time-dlt-window input")
     expect(box).to_have_value("4")
@@ -27,7 +28,9 @@ def test_changing_the_dlt_window_changes_the_duration_plot(page, voila_url, tmp_
     starts = column(page, "timeline", "start")
     assert starts and len(starts) >= 6 and column(page, "timeline", "colour") == ["#1f77b4"] * len(starts)
     page.screenshot(path=str(tmp_path / "timeline.png"))
+    assert column(page, *DURATION) is None  # not drawn until its tab is opened
     open_tab(page, "Duration")
+    page.wait_for_function("(a) => (" + JS_COLUMN + ")(a) !== null", arg=list(DURATION), timeout=30_000)
     before, medians = column(page, *DURATION), column(page, *MEDIANS)
     assert len(before) == 4  # 3+3, rolling six, BOIN, TITE-BOIN
     box.fill("12")
