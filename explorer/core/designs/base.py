@@ -405,34 +405,55 @@ class Design:
         return dec
 
     def _decide(self, s: CountState) -> Decision:
-        """`propose`, then the shared behaviours in the order `decide` documents."""
-        n, x, extra = s.n, s.x, s.extra
+        """`propose`, then the shared behaviours in the order `decide` documents.
+
+        Behaviours that cannot apply cost nothing: after the first cohort no row is at its start, and a mask a rule
+        does not give (None) is not built, so a lean rule (3+3) pays a few array operations per step.
+        """
         p = self.propose(s)
-        S = n.shape[0]
-        go_on = ~s.first
-        unsafe = go_on & p.unsafe if p.unsafe is not None else np.zeros(S, dtype=bool)
-        own = go_on & p.stop & ~unsafe if p.stop is not None else np.zeros(S, dtype=bool)
-        full = go_on & (s.total >= self.max_n) & ~unsafe & ~own if self.stops_at_max_n else np.zeros(S, dtype=bool)
-        stop = unsafe | own | full
+        S = s.n.shape[0]
+        at_start = s.first.any()
+        go_on = ~s.first if at_start else None
+
+        def on(mask: np.ndarray | None) -> np.ndarray | None:
+            return mask if mask is None or go_on is None else go_on & mask
+
+        unsafe = on(p.unsafe)
+        own = on(p.stop)
+        if own is not None and unsafe is not None:
+            own = own & ~unsafe
+        full = None
+        if self.stops_at_max_n:
+            full = on(s.total >= self.max_n)
+            for earlier in (unsafe, own):
+                if earlier is not None:
+                    full = full & ~earlier
+        chosen = _either(own, full)
+        stop = _either(unsafe, chosen)
         selected = np.full(S, -1, dtype=np.int64)
-        chosen = own | full
-        if chosen.any():
-            selected[chosen] = p.selected[chosen] if p.selected is not None else \
-                self.select_now(n[chosen], x[chosen], extra[chosen])
-        dose = np.where(s.first, self.start_dose, p.dose)
+        if chosen is not None and chosen.any():
+            if p.selected is not None:
+                selected = np.where(chosen, p.selected, -1).astype(np.int64, copy=False)
+            else:
+                selected[chosen] = self.select_now(s.n[chosen], s.x[chosen], s.extra[chosen])
+        dose = np.where(s.first, self.start_dose, p.dose) if at_start else p.dose
         if not self.skips:
-            dose = np.where(s.first, dose, np.minimum(dose, s.current + 1))
+            ceiling = s.current + 1
+            dose = np.where(s.first, dose, np.minimum(dose, ceiling)) if at_start else np.minimum(dose, ceiling)
         new_extra = self.memory(s, dose)
         size = self.max_cohort if p.size is None else p.size
         size = np.minimum(size, self.max_n - s.total) if self.stops_at_max_n else np.broadcast_to(size, (S,))
         suspend = None
         if p.suspend is not None:
-            suspend = go_on & p.suspend & ~stop
-            stop_or_wait = stop | suspend
-        else:
-            stop_or_wait = stop
-        return Decision(np.where(stop_or_wait, -1, dose), np.where(stop_or_wait, 0, size), stop, selected, new_extra,
-                        suspend)
+            suspend = on(p.suspend)
+            if stop is not None:
+                suspend = suspend & ~stop
+        halt = _either(stop, suspend)
+        if halt is None:
+            return Decision(np.array(dose, dtype=np.int64), np.array(size, dtype=np.int64),
+                            np.zeros(S, dtype=bool), selected, new_extra, suspend)
+        return Decision(np.where(halt, -1, dose), np.where(halt, 0, size), stop if stop is not None else
+                        np.zeros(S, dtype=bool), selected, new_extra, suspend)
 
     def propose(self, s: CountState) -> Proposal:
         """The design's own rule for a batch of states (override)."""
@@ -461,6 +482,13 @@ class Design:
     def acceptable_interval(self) -> tuple[float, float]:
         """Truths in this interval count as acceptable doses (target ± 0.05 unless the design has its own)."""
         return (self.target - 0.05, self.target + 0.05)
+
+
+def _either(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
+    """a | b, where None is a mask that is nowhere true."""
+    if a is None:
+        return b
+    return a if b is None else a | b
 
 
 #: Share of count configurations a design moving one level at a time reaches, per dose beyond two (fitted to BOIN
