@@ -30,46 +30,61 @@ class Cohort:
 
 
 def _run(design: Design, truth: np.ndarray, u: np.ndarray, history: bool = False):
+    """Every trial of the batch, cohort by cohort, to its end.
+
+    The state arrays hold the live trials only, in a fixed order (`live`: their rows in `u`): the design decides on
+    them as they are, and they are compacted only when some trials stop, when a stopped trial's counts go to the
+    results.
+    """
     T = u.shape[0]
     K = design.n_doses
     max_n = design.max_n
     if u.shape[1] < max_n:
         raise ValueError(f"tolerances have {u.shape[1]} columns; the design needs {max_n}")
-    n = np.zeros((T, K), dtype=np.int64)
-    x = np.zeros((T, K), dtype=np.int64)
+    n_end = np.zeros((T, K), dtype=np.int64)
+    x_end = np.zeros((T, K), dtype=np.int64)
+    selected = np.full(T, -1, dtype=np.int64)
+    n, x = n_end.copy(), x_end.copy()
     cur = np.full(T, -1, dtype=np.int64)
     total = np.zeros(T, dtype=np.int64)
     extra = design.initial_extra(T)
-    selected = np.full(T, -1, dtype=np.int64)
     live = np.arange(T)
     cohorts: list[list[Cohort]] = [[] for _ in range(T)] if history else []
     cols = np.arange(design.max_cohort)
+    u_flat, width = u.reshape(-1), u.shape[1]  # (a view where u is contiguous: one take per cohort's tolerances)
     for _ in range(max_n + 2):
         if live.size == 0:
             break
-        dec = design.decide(n[live], x[live], cur[live], extra[live])
-        extra[live] = dec.extra
+        dec = design.decide(n, x, cur, extra)
+        extra, dose, size = dec.extra, dec.dose, dec.size
         stopping = dec.stop
-        selected[live[stopping]] = dec.selected[stopping]
-        go = ~stopping
-        live, dose, size = live[go], dec.dose[go], np.minimum(dec.size[go], max_n - total[live[go]])
-        if np.any(size <= 0) or np.any(dose < 0) or np.any(dose >= K):
+        if stopping.any():
+            out = np.flatnonzero(stopping)
+            gone = live[out]
+            selected[gone] = dec.selected[out]
+            n_end[gone], x_end[gone] = n[out], x[out]
+            keep = np.flatnonzero(~stopping)
+            live, n, x, cur, total, extra, dose, size = (
+                a.take(keep, axis=0) for a in (live, n, x, cur, total, extra, dose, size))
+            if live.size == 0:
+                break
+        size = np.minimum(size, max_n - total)
+        if size.min() <= 0 or dose.min() < 0 or dose.max() >= K:
             raise DesignError(f"{design.method} neither stopped nor gave a valid dose and cohort "
                               f"(doses {dose[:5]}, sizes {size[:5]})")
-        idx = total[live][:, None] + cols[None, :]
-        in_cohort = cols[None, :] < size[:, None]
-        tox = (u[live[:, None], np.minimum(idx, max_n - 1)] < truth[dose][:, None]) & in_cohort
-        ntox = tox.sum(axis=1)
-        n[live, dose] += size
-        x[live, dose] += ntox
-        total[live] += size
-        cur[live] = dose
+        patient = np.minimum(total[:, None] + cols[None, :], max_n - 1) + (live * width)[:, None]
+        tox = (u_flat.take(patient) < truth.take(dose)[:, None]) & (cols[None, :] < size[:, None])
+        at = np.arange(live.size) * K + dose  # each live trial's cell at its dose, in the flat n and x
+        n.reshape(-1)[at] += size
+        x.reshape(-1)[at] += tox.sum(axis=1)
+        total = total + size
+        cur = dose
         if history:
             for t, d, s, row in zip(live, dose, size, tox):
                 cohorts[t].append(Cohort(int(d), tuple(bool(v) for v in row[:s])))
     else:
         raise DesignError(f"{design.method} did not stop within {max_n} cohorts")
-    return selected, n, x, cohorts
+    return selected, n_end, x_end, cohorts
 
 
 def simulate(design: Design, truth: np.ndarray, u: np.ndarray) -> TrialResults:
