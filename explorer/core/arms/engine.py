@@ -50,17 +50,22 @@ def run_two_arms(process: TwoArmProcess, truths: tuple[np.ndarray, np.ndarray], 
     u, v, w = draws[:, 0, :steps], draws[:, 1, :steps], draws[:, 2, :steps]
     q = process.ad.eligible_b
     Z = process.initial(trials)
+    live = np.arange(trials)  # Z holds the live trials only (their rows in draws), compacted as trials end
+    end = np.empty_like(Z)
     for i in range(steps + 1):
-        idx = np.flatnonzero(~process.done(Z))
-        if idx.size == 0:
+        fin = process.done(Z)
+        if fin.any():
+            end[live[fin]] = Z[fin]
+            keep = np.flatnonzero(~fin)
+            Z, live = Z[keep], live[keep]
+        if live.size == 0:
             break
         if i == steps:
             raise DesignError("two-arm trial did not end at the overall cap")
-        sub = Z[idx]
-        arm = process.assign(sub, v[idx, i] < q, w[idx, i] < 0.5)
-        t = dlt_probability(process, truths, arm, process.dose_of(sub, arm))
-        Z[idx] = process.treat(sub, arm, u[idx, i] < t)
-    return Z
+        arm = process.assign(Z, v[live, i] < q, w[live, i] < 0.5)
+        t = dlt_probability(process, truths, arm, process.dose_of(Z, arm))
+        Z = process.treat(Z, arm, u[live, i] < t)
+    return end
 
 
 def enumerate_two_arms(process: TwoArmProcess, truths: tuple[np.ndarray, np.ndarray],
