@@ -156,7 +156,9 @@ class CRM(ModelBased):
 
     def recommend(self, beta: np.ndarray) -> np.ndarray:
         """The dose whose plug-in DLT rate is closest to the target (ties: the lower)."""
-        return np.argmin(np.abs(self.model_rates(beta) - self.target), axis=1)
+        # Many trials share a state, so beta has few distinct values: the model is evaluated once for each.
+        values, inverse = np.unique(beta, return_inverse=True)
+        return np.argmin(np.abs(self.model_rates(values) - self.target), axis=1)[inverse.reshape(-1)]
 
     def _unsafe(self, n: np.ndarray, p_low_toxic: np.ndarray) -> np.ndarray:
         if self.safety >= 1.0:
