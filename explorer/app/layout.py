@@ -131,18 +131,18 @@ class PageLayout:
         self._send_state(self.tab_contents[i])
         self.tabs.children[i].children = [self.tab_contents[i]]
 
-    def _send_state(self, root: W.Widget) -> None:
-        """Send the whole current state of the plots in `root` before it comes onto the page: plots not on the page
-        took no patches, and their views are made from this state (never an empty or stale first frame)."""
+    def _send_state(self, root: W.Widget | None = None) -> None:
+        """Send the whole current state of the plots in `root` (None: every plot) as widget state. Before `root`
+        comes onto the page: plots not on the page took no patches, and their views are made from this state (never
+        an empty or stale first frame)."""
         for bw in self.bokeh.values():
-            if _contains(root, bw):
+            if root is None or _contains(root, bw):
                 bw.update_from_model(bw._model)
 
     def refresh(self) -> None:
-        """Send every plot's whole current state as widget state (changes made before a Voila page connected,
-        e.g. by later notebook cells, travel as patches that page never sees)."""
-        for bw in self.bokeh.values():
-            bw.update_from_model(bw._model)
+        """Send every plot's whole current state (changes made before a Voila page connected, e.g. by later
+        notebook cells, travel as patches that page never sees)."""
+        self._send_state()
 
 
 def _contains(root: W.Widget, widget: W.Widget) -> bool:

@@ -21,8 +21,6 @@ DEFAULT_POOL = 10
 #: without activity: a coffee break keeps a participant's session, memory comes back by the end of a session.
 DEFAULT_CULL_IDLE = 1800
 CULL_INTERVAL = 60
-CACHE_ENV = "PHASE1_EXPLORER_CACHE"
-PROTOCOL_ENV = "PHASE1_EXPLORER_PROTOCOL"
 
 
 @dataclass(frozen=True)
@@ -78,8 +76,11 @@ def serve(options: ServeOptions) -> int:
 
 
 def _run(options: ServeOptions, runtime: Path) -> int:
+    # each variable is named where it is read (the kernels' side)
     from ..app.bokehjs import PAGE_LOADS_BOKEHJS
+    from ..app.protocols_in import PROTOCOL_ENV
     from ..app.refine_slots import SLOTS_ENV, make_slots
+    from ..core.pipeline.cache import ENV as CACHE_ENV
     from .addresses import WILDCARDS, is_local_only, participant_urls
     from .config import JUPYTER_DATA, voila_config
     from .heating import HeatQueue
