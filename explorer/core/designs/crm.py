@@ -151,14 +151,20 @@ class CRM(ModelBased):
 
     def posterior_summary(self, n: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Posterior mean of beta and P(DLT rate at the lowest dose > target) for each state."""
-        out = self.posterior.summarise(n, x, self.functionals)
-        return out[:, 0], np.clip(out[:, 1], 0.0, 1.0)
+        beta, p_low, _ = self.posterior_and_recommendation(n, x)
+        return beta, p_low
+
+    def posterior_and_recommendation(self, n: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray,
+                                                                                   np.ndarray]:
+        """Posterior mean of beta, P(DLT rate at the lowest dose > target) and the recommended dose for each state,
+        each computed once per distinct state (many simulated trials share one)."""
+        out, inverse = self.posterior.summarise_distinct(n, x, self.functionals)
+        rec = self.recommend(out[:, 0])
+        return out[inverse, 0], np.clip(out[inverse, 1], 0.0, 1.0), rec[inverse]
 
     def recommend(self, beta: np.ndarray) -> np.ndarray:
         """The dose whose plug-in DLT rate is closest to the target (ties: the lower)."""
-        # Many trials share a state, so beta has few distinct values: the model is evaluated once for each.
-        values, inverse = np.unique(beta, return_inverse=True)
-        return np.argmin(np.abs(self.model_rates(values) - self.target), axis=1)[inverse.reshape(-1)]
+        return np.argmin(np.abs(self.model_rates(beta) - self.target), axis=1)
 
     def _unsafe(self, n: np.ndarray, p_low_toxic: np.ndarray) -> np.ndarray:
         if self.safety >= 1.0:
@@ -167,24 +173,23 @@ class CRM(ModelBased):
 
     def select_now(self, n: np.ndarray, x: np.ndarray, extra: np.ndarray) -> np.ndarray:
         """The model's recommendation on the data so far; -1 if the safety stop applies."""
-        beta, p_low = self.posterior_summary(n, x)
-        return np.where(self._unsafe(n, p_low), -1, self.recommend(beta))
+        _, p_low, rec = self.posterior_and_recommendation(n, x)
+        return np.where(self._unsafe(n, p_low), -1, rec)
 
     def holds_after_dlt(self) -> bool:
         """Whether the dose is held right after a cohort whose DLT fraction is at least the target (dfcrm crmsim's
         part of restrict; with no_skip)."""
         return bool(self.opts["no_skip"])
 
-    def summaries(self, s: CountState) -> tuple[np.ndarray, np.ndarray]:
-        """Posterior mean of beta and P(DLT rate at the lowest dose > target) for the states (override to weigh in
-        more than the counts)."""
-        return self.posterior_summary(s.n, s.x)
+    def summaries(self, s: CountState) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Posterior mean of beta, P(DLT rate at the lowest dose > target) and the recommended dose for the states
+        (override to weigh in more than the counts)."""
+        return self.posterior_and_recommendation(s.n, s.x)
 
     def propose(self, s: CountState) -> Proposal:
         """Recommend from the posterior; with no_skip, hold the dose after a cohort with many DLTs (dfcrm's rule;
         the shared no-skipping behaviour caps escalation at one level)."""
-        beta, p_low = self.summaries(s)
-        rec = self.recommend(beta)
+        _, p_low, rec = self.summaries(s)
         dose = rec
         if self.holds_after_dlt():
             c = np.maximum(s.cur, 0)

@@ -70,7 +70,13 @@ class GridPosterior:
         return w
 
     def summarise(self, n: np.ndarray, x: np.ndarray, functionals: np.ndarray) -> np.ndarray:
-        """Posterior expectations of the given functionals (grid points × m) for each state (states × m).
+        """Posterior expectations of the given functionals (grid points × m) for each state (states × m)."""
+        out, inverse = self.summarise_distinct(n, x, functionals)
+        return out[inverse]
+
+    def summarise_distinct(self, n: np.ndarray, x: np.ndarray,
+                           functionals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """As `summarise`, per distinct state: (distinct states × m, each state's row in it).
 
         Each distinct count state is computed once: once per call, and once across calls for the same functionals
         (Monte Carlo chunks meet the same states again; states are remembered up to MEMO_STATES). Computed in
@@ -100,4 +106,4 @@ class GridPosterior:
                 out[at] = self.weights(n[rows], x[rows]) @ functionals
         if remembered:
             self._memo.update(zip([names[i] for i in todo.tolist()], out[todo]))
-        return out[inverse]
+        return out, inverse
