@@ -442,7 +442,10 @@ class Design:
             dose = np.where(s.first, dose, np.minimum(dose, ceiling)) if at_start else np.minimum(dose, ceiling)
         new_extra = self.memory(s, dose)
         size = self.max_cohort if p.size is None else p.size
-        size = np.minimum(size, self.max_n - s.total) if self.stops_at_max_n else np.broadcast_to(size, (S,))
+        if self.stops_at_max_n:
+            size = np.minimum(size, self.max_n - s.total)
+        elif np.ndim(size) == 0:
+            size = np.full(S, size, dtype=np.int64)
         suspend = None
         if p.suspend is not None:
             suspend = on(p.suspend)
