@@ -27,3 +27,32 @@ def test_distinct_states_give_the_same_trials_as_trial_by_trial(monkeypatch, des
         _per_trial(m)
         alone = explorer.simulate(raw).to_dict()
     assert merged == alone
+
+
+def test_states_remembered_across_chunks_are_met_again_and_change_nothing(monkeypatch):
+    """Monte Carlo in chunks meets the first chunk's states again: they are looked up, not recomputed, and the
+    result equals one chunk's (where nothing is remembered) exactly."""
+    from explorer.core import pipeline
+    from explorer.core.validation import protocol_from_dict
+
+    p = protocol_from_dict({"target": 0.25, "truth": [0.05, 0.12, 0.25, 0.45], "trials": 2000, "seed": 4,
+                            "design": {"method": "crm", "max_n": 12, "cohort_size": 1}})
+    computed = []
+    weights = grid_posterior.GridPosterior.weights
+
+    def counting(self, n, x):
+        computed.append(n.shape[0])
+        return weights(self, n, x)
+
+    monkeypatch.setattr(grid_posterior.GridPosterior, "weights", counting)
+    one = list(pipeline.stream(p, method="monte-carlo", first=2000, every=float("inf")))[-1]
+    in_one = sum(computed)
+    computed.clear()
+    chunked = list(pipeline.stream(p, method="monte-carlo", first=300, chunk=500, every=float("inf")))[-1]
+    assert chunked.to_dict() == one.to_dict()
+    assert sum(computed) == in_one  # each distinct state computed once, whichever chunk met it first
+    computed.clear()
+    monkeypatch.setattr(grid_posterior, "MEMO_LOOKUPS", -1)  # nothing remembered: each chunk computes its own
+    forgetful = list(pipeline.stream(p, method="monte-carlo", first=300, chunk=500, every=float("inf")))[-1]
+    assert forgetful.to_dict() == one.to_dict()
+    assert sum(computed) > 1.5 * in_one

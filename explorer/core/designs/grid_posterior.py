@@ -58,6 +58,12 @@ class GridPosterior:
         self.log_prior = np.asarray(log_prior, dtype=float)
         self._memo: dict[bytes, np.ndarray] = {}
         self._memo_for: np.ndarray | None = None
+        # States computed since the memo was last filled, kept as arrays (their int16 rows, their summaries): they
+        # go into the memo only when a later call could meet them again, which within one Monte Carlo chunk or one
+        # enumeration never happens (every call has more patients than the last).
+        self._unfiled: list[tuple[np.ndarray, np.ndarray]] = []
+        self._stored = 0  # states in the memo and the unfiled blocks
+        self._most_patients = -1  # the most patients of any state stored
 
     def weights(self, n: np.ndarray, x: np.ndarray) -> np.ndarray:
         """Normalised posterior weights of the grid points for each state (states × grid points)."""
@@ -85,14 +91,16 @@ class GridPosterior:
         key = np.hstack([n, x])
         first, inverse = unique_rows(key)
         out = np.empty((first.size, functionals.shape[1]))
-        if functionals is not self._memo_for or len(self._memo) + first.size > MEMO_STATES:
-            self._memo, self._memo_for = {}, functionals
+        if functionals is not self._memo_for or self._stored + first.size > MEMO_STATES:
+            self._memo, self._memo_for, self._unfiled, self._stored, self._most_patients = {}, functionals, [], 0, -1
         remembered = first.size <= MEMO_LOOKUPS
         todo = np.arange(first.size)
         if remembered:
             rows16 = np.ascontiguousarray(key[first], dtype=np.int16)
-            names = rows16.view(np.dtype((np.void, rows16.shape[1] * 2))).ravel().tolist()  # one bytes per row
-            if self._memo:  # (an empty memo: a run's first chunk, or its only one)
+            patients = n[first].sum(axis=1)
+            if patients.size and patients.min() <= self._most_patients:  # states of this size were stored
+                self._file()
+                names = _names(rows16)
                 hits = list(map(self._memo.get, names))
                 done = [i for i, h in enumerate(hits) if h is not None]
                 if done:
@@ -104,6 +112,19 @@ class GridPosterior:
                 at = todo[i:i + step]
                 rows = first[at]
                 out[at] = self.weights(n[rows], x[rows]) @ functionals
-        if remembered:
-            self._memo.update(zip([names[i] for i in todo.tolist()], out[todo]))
+        if remembered and todo.size:
+            self._unfiled.append((rows16[todo], out[todo]))
+            self._stored += todo.size
+            self._most_patients = max(self._most_patients, int(patients[todo].max()))
         return out, inverse
+
+    def _file(self) -> None:
+        """Put the unfiled states into the memo."""
+        for rows16, values in self._unfiled:
+            self._memo.update(zip(_names(rows16), values))
+        self._unfiled = []
+
+
+def _names(rows16: np.ndarray) -> list[bytes]:
+    """One bytes object per row of an int16 matrix (the memo's keys)."""
+    return rows16.view(np.dtype((np.void, rows16.shape[1] * 2))).ravel().tolist()
