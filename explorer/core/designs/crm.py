@@ -181,15 +181,16 @@ class CRM(ModelBased):
         part of restrict; with no_skip)."""
         return bool(self.opts["no_skip"])
 
-    def summaries(self, s: CountState) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Posterior mean of beta, P(DLT rate at the lowest dose > target) and the recommended dose for the states
-        (override to weigh in more than the counts)."""
-        return self.posterior_and_recommendation(s.n, s.x)
+    def summaries(self, s: CountState) -> tuple[np.ndarray, np.ndarray]:
+        """P(DLT rate at the lowest dose > target) and the recommended dose for the states (override to weigh in
+        more than the counts)."""
+        _, p_low, rec = self.posterior_and_recommendation(s.n, s.x)
+        return p_low, rec
 
     def propose(self, s: CountState) -> Proposal:
         """Recommend from the posterior; with no_skip, hold the dose after a cohort with many DLTs (dfcrm's rule;
         the shared no-skipping behaviour caps escalation at one level)."""
-        _, p_low, rec = self.summaries(s)
+        p_low, rec = self.summaries(s)
         dose = rec
         if self.holds_after_dlt():
             c = np.maximum(s.cur, 0)

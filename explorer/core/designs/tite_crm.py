@@ -167,18 +167,18 @@ class TiteCRM(CRM):
         wt = np.exp(log_w)
         return (wt @ self.functionals) / wt.sum(axis=1, keepdims=True)
 
-    def summaries(self, s: CountState) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def summaries(self, s: CountState) -> tuple[np.ndarray, np.ndarray]:
         """With a clock, rows with pending patients get the TITE posterior; the others (and every row without a
         clock) the CRM's."""
         if not isinstance(s, PendingState) or not s.any_pending.any():
-            return self.posterior_and_recommendation(s.n, s.x)
+            return super().summaries(s)
         S = s.n.shape[0]
-        beta, p_low, rec = np.empty(S), np.empty(S), np.empty(S, dtype=np.int64)
+        p_low, rec = np.empty(S), np.empty(S, dtype=np.int64)
         pend = s.any_pending
         done = np.flatnonzero(~pend)
         if done.size:
-            beta[done], p_low[done], rec[done] = self.posterior_and_recommendation(s.n[done], s.x[done])
+            _, p_low[done], rec[done] = self.posterior_and_recommendation(s.n[done], s.x[done])
         p = np.flatnonzero(pend)
-        beta[p], p_low[p] = self.tite_summary(s if done.size == 0 else s.subset(p))
-        rec[p] = self.recommend(beta[p])
-        return beta, p_low, rec
+        beta, p_low[p] = self.tite_summary(s if done.size == 0 else s.subset(p))
+        rec[p] = self.recommend(beta)
+        return p_low, rec

@@ -32,9 +32,8 @@ class Cohort:
 def _run(design: Design, truth: np.ndarray, u: np.ndarray, history: bool = False):
     """Every trial of the batch, cohort by cohort, to its end.
 
-    The state arrays hold the live trials only, in a fixed order (`live`: their rows in `u`): the design decides on
-    them as they are, and they are compacted only when some trials stop, when a stopped trial's counts go to the
-    results.
+    The state arrays hold the live trials only (`live`: their rows in `u`), and the design decides on them as they
+    are. When trials stop, their counts go to the results and the arrays are compacted.
     """
     T = u.shape[0]
     K = design.n_doses
